@@ -1,0 +1,41 @@
+import { AppError } from './app-error';
+import type { RateLimiter } from '../ports';
+
+export interface RatePolicy {
+  ratePerSec: number;
+  burst: number;
+}
+
+/**
+ * Cluster-wide limits besides the message rate (MESSAGE_RATE_PER_SEC). Sized
+ * so that a person never meets them and a script or a brute-force attempt
+ * does: login per username slows password guessing to one try in 6 s after
+ * 10 quick ones, whichever instance each try lands on.
+ */
+export const RATE_POLICIES = {
+  loginPerUsername: { ratePerSec: 1 / 6, burst: 10 },
+  loginPerIp: { ratePerSec: 10, burst: 100 },
+  roomCreation: { ratePerSec: 0.5, burst: 20 },
+  membership: { ratePerSec: 2, burst: 30 },
+  typing: { ratePerSec: 5, burst: 20 },
+  readMarker: { ratePerSec: 20, burst: 50 },
+  /** Handshakes with an unknown or revoked token, per client address. */
+  failedHandshakes: { ratePerSec: 20, burst: 100 },
+} as const satisfies Record<string, RatePolicy>;
+
+/** Takes a token or throws `rate_limited` with the wait in `retryAfterMs`. */
+export async function enforceRate(
+  limiter: RateLimiter,
+  bucket: string,
+  policy: RatePolicy,
+  what: string,
+): Promise<void> {
+  const waitMs = await limiter.take(bucket, policy.ratePerSec, policy.burst);
+  if (waitMs > 0) {
+    throw new AppError(
+      'rate_limited',
+      `too many ${what}; retry in ${Math.ceil(waitMs / 1000)} s`,
+      waitMs,
+    );
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A token bucket: `ratePerSec` tokens a second, at most `burst` saved up.
+ * Pure logic; the embedded stores keep buckets in a Map, and redis/lua/append.lua
+ * implements the same arithmetic inside Redis so that limits hold cluster-wide.
+ */
+export interface BucketState {
+  tokens: number;
+  updatedAtMs: number;
+}
+
+export interface TakeResult {
+  allowed: boolean;
+  /** When not allowed: how long until one token is available. */
+  retryAfterMs: number;
+  state: BucketState;
+}
+
+export function takeToken(
+  state: BucketState | undefined,
+  nowMs: number,
+  ratePerSec: number,
+  burst: number,
+): TakeResult {
+  const previous = state ?? { tokens: burst, updatedAtMs: nowMs };
+  const elapsed = Math.max(0, nowMs - previous.updatedAtMs);
+  const tokens = Math.min(burst, previous.tokens + (elapsed * ratePerSec) / 1000);
+  if (tokens < 1) {
+    return {
+      allowed: false,
+      retryAfterMs: Math.ceil(((1 - tokens) * 1000) / ratePerSec),
+      state: { tokens, updatedAtMs: nowMs },
+    };
+  }
+  return { allowed: true, retryAfterMs: 0, state: { tokens: tokens - 1, updatedAtMs: nowMs } };
+}

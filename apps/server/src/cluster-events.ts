@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/*
+ * Events that cross instances on the events channel (chat messages have their
+ * own channel, MESSAGES). Validated on arrival: anything else published there
+ * is dropped with a log line and a metric, never relayed.
+ */
+
+const userSchema = z.object({ id: z.string(), username: z.string() });
+const roomSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['public', 'private', 'dm']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
+export const clusterEventSchema = z.discriminatedUnion('type', [
+  /** A public room appeared: every socket hears of it. */
+  z.object({ type: z.literal('room:created'), room: roomSchema }),
+  /** A user became a member of a private room or DM: their sockets hear of it. */
+  z.object({ type: z.literal('room:added'), room: roomSchema, userId: z.string() }),
+  /** A token was revoked: sockets authenticated with it are disconnected. */
+  z.object({ type: z.literal('session:revoked'), tokenHash: z.string() }),
+  z.object({
+    type: z.literal('typing'),
+    roomId: z.string(),
+    user: userSchema,
+    typing: z.boolean(),
+    /** The socket that typed: it alone does not get the event back. */
+    socketId: z.string(),
+  }),
+  z.object({ type: z.literal('presence'), user: userSchema, online: z.boolean() }),
+  z.object({
+    type: z.literal('room:read'),
+    userId: z.string(),
+    roomId: z.string(),
+    messageId: z.string(),
+  }),
+]);
+
+export type ClusterEvent = z.infer<typeof clusterEventSchema>;

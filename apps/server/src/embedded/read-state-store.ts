@@ -1,0 +1,38 @@
+import { compareMessageIds } from '@chat/shared';
+import type { MessageStore, ReadStateStore } from '../ports';
+
+export class EmbeddedReadStateStore implements ReadStateStore {
+  private readonly markers = new Map<string, Map<string, string>>();
+
+  constructor(private readonly messages: MessageStore) {}
+
+  markRead(userId: string, roomId: string, messageId: string): Promise<boolean> {
+    const rooms = this.markers.get(userId) ?? new Map<string, string>();
+    this.markers.set(userId, rooms);
+    const current = rooms.get(roomId);
+    if (current && compareMessageIds(messageId, current) <= 0) return Promise.resolve(false);
+    rooms.set(roomId, messageId);
+    return Promise.resolve(true);
+  }
+
+  async unreadCounts(
+    userId: string,
+    rooms: { id: string; kind: string }[],
+    cap: number,
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const room of rooms) {
+      const marker = this.markers.get(userId)?.get(room.id);
+      if (!marker && room.kind === 'public') {
+        counts.set(room.id, 0);
+        continue;
+      }
+      const after = await this.messages.listAfter(room.id, marker ?? '0-0');
+      counts.set(
+        room.id,
+        Math.min(cap, after.filter((message) => message.userId !== userId).length),
+      );
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The instance's Prometheus metrics (GET /metrics). One registry per server,
+ * so that several in-process instances in a test each count their own.
+ */
+export function createMetrics(instanceId: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ instance: instanceId });
+  collectDefaultMetrics({ register: registry, prefix: 'chat_process_' });
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'chat_connections',
+      help: 'Open Socket.IO connections',
+      registers: [registry],
+    }),
+    roomsJoined: new Counter({
+      name: 'chat_rooms_joined_total',
+      help: 'Successful room:join calls',
+      registers: [registry],
+    }),
+    messagesIn: new Counter({
+      name: 'chat_messages_in_total',
+      help: "Messages stored from this instance's clients",
+      registers: [registry],
+    }),
+    messagesOut: new Counter({
+      name: 'chat_messages_out_total',
+      help: "Messages relayed from MESSAGES to this instance's rooms",
+      registers: [registry],
+    }),
+    relayLag: new Histogram({
+      name: 'chat_relay_lag_seconds',
+      help: "From a message's store time (its id) to its local emit here",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    redisRoundTrip: new Histogram({
+      name: 'chat_redis_roundtrip_seconds',
+      help: 'Round trip of Redis calls, by operation (append = store + publish of one message)',
+      labelNames: ['op'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'chat_errors_total',
+      help: 'Errors answered to clients, by code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({
+      name: 'chat_slow_consumers_closed_total',
+      help: 'Connections closed because their unsent output passed MAX_SOCKET_BUFFER_BYTES',
+      registers: [registry],
+    }),
+    floods: new Counter({
+      name: 'chat_event_floods_closed_total',
+      help: 'Connections closed for sending events faster than SOCKET_EVENTS_PER_SEC',
+      registers: [registry],
+    }),
+    dropped: new Counter({
+      name: 'chat_pubsub_dropped_total',
+      help: 'Pub/Sub payloads dropped because they were not ours or malformed',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

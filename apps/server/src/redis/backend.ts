@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { redactRedisUrl, type Config } from '../config';
+import type { Backend } from '../ports';
+import { RedisBroker, type DropHandler } from './broker';
+import { createRedisConnection, isAuthError } from './connection';
+import { redisKeys } from './keys';
+import { RedisMessageStore } from './message-store';
+import { RedisPresenceStore } from './presence-store';
+import { RedisRateLimiter } from './rate-limiter';
+import { RedisReadStateStore } from './read-state-store';
+import { RedisRoomStore } from './room-store';
+import { registerScripts } from './scripts';
+import { RedisSessionStore } from './session-store';
+import { RedisUserStore } from './user-store';
+
+/** Start-up failed in a way retrying will not fix (wrong password, unreachable past the deadline). */
+export class RedisStartupError extends Error {}
+
+/**
+ * The Redis backend: two connections per instance, one for commands and
+ * scripts, one subscribed to MESSAGES and EVENTS.
+ */
+export function createRedisBackend(
+  config: Config,
+  logger: Logger,
+  hooks: { onDropped: DropHandler },
+): Backend {
+  const commands = createRedisConnection(config, 'commands', logger);
+  const subscriber = createRedisConnection(config, 'subscriber', logger);
+  const keys = redisKeys(config.redisKeyPrefix);
+  const scripts = registerScripts(commands);
+  const broker = new RedisBroker(commands, subscriber, hooks.onDropped);
+
+  return {
+    kind: 'redis',
+    users: new RedisUserStore(commands, scripts, keys),
+    sessions: new RedisSessionStore(commands, keys),
+    rooms: new RedisRoomStore(commands, scripts, keys),
+    messages: new RedisMessageStore(commands, scripts, keys, {
+      retention: config.messageRetention,
+      clientIdTtlSec: config.clientIdTtlSec,
+      instanceId: config.instanceId,
+    }),
+    broker,
+    rateLimiter: new RedisRateLimiter(scripts, keys),
+    presence: new RedisPresenceStore(scripts, keys, {
+      instanceId: config.instanceId,
+      ttlMs: config.presenceTtlMs,
+    }),
+    readState: new RedisReadStateStore(commands, scripts, keys),
+    health: {
+      async check() {
+        if (subscriber.status !== 'ready') throw new Error(`subscriber is ${subscriber.status}`);
+        await commands.ping();
+      },
+    },
+    async start() {
+      const deadline = config.redisConnectTimeoutMs;
+      const where = redactRedisUrl(config.redisUrl ?? '');
+      logger.info({ redis: where }, 'connecting to redis');
+      await Promise.all([
+        waitReady(commands, deadline, where),
+        waitReady(subscriber, deadline, where),
+      ]);
+      await broker.subscribe();
+    },
+    async close() {
+      await Promise.allSettled([quit(commands), quit(subscriber)]);
+    },
+  };
+}
+
+function waitReady(redis: Redis, timeoutMs: number, where: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      redis.disconnect();
+      reject(new RedisStartupError(`could not reach redis at ${where} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      if (!isAuthError(error)) return; // keep retrying: Redis may still be starting
+      cleanup();
+      redis.disconnect();
+      reject(new RedisStartupError(`redis at ${where} refused the credentials: ${error.message}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+    };
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+    redis.connect().catch(() => {
+      // Failures are reported through 'error' events and retried by ioredis.
+    });
+  });
+}
+
+async function quit(redis: Redis): Promise<void> {
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,60 @@
+-- Appends one chat message to a room, atomically, as the hot path's single
+-- Redis round trip:
+--   1. a (user, clientId) seen before returns the original message;
+--   2. the user's cluster-wide token bucket is charged (when the limit is on);
+--   3. XADD to the room's stream (Redis assigns the id: the room's order);
+--   4. PUBLISH the stored message on MESSAGES, in that same order;
+--   5. remember the clientId.
+-- Nothing is published that was not stored, and nothing is stored twice.
+--
+-- KEYS[1] room stream   KEYS[2] clientId key   KEYS[3] rate bucket
+-- ARGV[1] roomId  ARGV[2] userId  ARGV[3] username  ARGV[4] text  ARGV[5] clientId
+-- ARGV[6] retention  ARGV[7] clientId ttl (s)  ARGV[8] rate per s (0 = off)
+-- ARGV[9] burst  ARGV[10] channel  ARGV[11] origin instance id
+-- Returns {1, message json} stored, {2, message json} duplicate, {3, retry after ms}.
+
+local existing = redis.call('GET', KEYS[2])
+if existing then
+  return {2, existing}
+end
+
+local rate = tonumber(ARGV[8])
+if rate > 0 then
+  local wait = take_token(KEYS[3], rate, tonumber(ARGV[9]))
+  if wait > 0 then
+    return {3, wait}
+  end
+end
+
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*',
+  'userId', ARGV[2], 'username', ARGV[3], 'text', ARGV[4], 'clientId', ARGV[5])
+
+-- createdAt comes from the id (Redis's clock), formatted as JavaScript's
+-- Date#toISOString would, so that history and live messages agree exactly.
+local function iso8601(ms)
+  local seconds = math.floor(ms / 1000)
+  local days = math.floor(seconds / 86400)
+  local rest = seconds % 86400
+  -- civil_from_days (H. Hinnant), for days since 1970-01-01
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local day = doy - math.floor((153 * mp + 2) / 5) + 1
+  local month = mp < 10 and mp + 3 or mp - 9
+  local year = yoe + era * 400
+  if month <= 2 then year = year + 1 end
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day,
+    math.floor(rest / 3600), math.floor(rest % 3600 / 60), rest % 60, ms % 1000)
+end
+
+local ms = tonumber(string.match(id, '^(%d+)'))
+local message = cjson.encode({
+  id = id, roomId = ARGV[1], userId = ARGV[2], username = ARGV[3],
+  text = ARGV[4], clientId = ARGV[5], createdAt = iso8601(ms)
+})
+redis.call('PUBLISH', ARGV[10], '{"origin":' .. cjson.encode(ARGV[11]) .. ',"message":' .. message .. '}')
+redis.call('SET', KEYS[2], message, 'EX', ARGV[7])
+return {1, message}

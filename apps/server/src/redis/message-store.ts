@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import type { Message } from '@chat/shared';
+import type { AppendRequest, AppendResult, MessageLimits, MessageStore } from '../ports';
+import { MESSAGES_CHANNEL, type RedisKeys } from './keys';
+import type { ChatScripts } from './scripts';
+import { redisCall } from './unavailable';
+
+type StreamEntry = [id: string, fields: string[]];
+
+const STORED = 1;
+const DUPLICATE = 2;
+
+/**
+ * Each room's history is a Redis Stream `room:{id}:messages`, trimmed to
+ * about `retention` entries; the stream id is the message id. Appending is
+ * one script call (lua/append.lua) that also publishes on MESSAGES.
+ */
+export class RedisMessageStore implements MessageStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: ChatScripts,
+    private readonly keys: RedisKeys,
+    private readonly options: { retention: number; clientIdTtlSec: number; instanceId: string },
+  ) {}
+
+  async append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
+    const { roomId, userId, username, text, clientId } = request;
+    const [status, value] = await redisCall(() =>
+      this.scripts.appendMessage(
+        [
+          this.keys.roomMessages(roomId),
+          this.keys.clientId(userId, clientId),
+          this.keys.messageRate(userId),
+        ],
+        [
+          roomId,
+          userId,
+          username,
+          text,
+          clientId,
+          this.options.retention,
+          this.options.clientIdTtlSec,
+          limits.ratePerSec,
+          limits.burst,
+          MESSAGES_CHANNEL,
+          this.options.instanceId,
+        ],
+      ),
+    );
+    if (status === STORED)
+      return { status: 'stored', message: JSON.parse(String(value)) as Message };
+    if (status === DUPLICATE)
+      return { status: 'duplicate', message: JSON.parse(String(value)) as Message };
+    return { status: 'rate_limited', retryAfterMs: Number(value) };
+  }
+
+  async listAfter(roomId: string, afterId: string): Promise<Message[]> {
+    const entries = (await redisCall(() =>
+      this.redis.xrange(this.keys.roomMessages(roomId), `(${afterId}`, '+'),
+    )) as StreamEntry[];
+    return entries.map((entry) => toMessage(roomId, entry));
+  }
+
+  async listBefore(
+    roomId: string,
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const end = beforeId ? `(${beforeId}` : '+';
+    const entries = (await redisCall(() =>
+      this.redis.xrevrange(this.keys.roomMessages(roomId), end, '-', 'COUNT', limit + 1),
+    )) as StreamEntry[];
+    const page = entries.slice(0, limit).reverse();
+    return {
+      messages: page.map((entry) => toMessage(roomId, entry)),
+      hasMore: entries.length > limit,
+    };
+  }
+}
+
+function toMessage(roomId: string, [id, fields]: StreamEntry): Message {
+  const value: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) value[fields[i]!] = fields[i + 1]!;
+  return {
+    id,
+    roomId,
+    userId: value.userId ?? '',
+    username: value.username ?? '',
+    text: value.text ?? '',
+    clientId: value.clientId ?? '',
+    createdAt: new Date(Number(id.slice(0, id.indexOf('-')))).toISOString(),
+  };
+}

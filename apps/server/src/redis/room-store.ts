@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import type { Room } from '@chat/shared';
+import type { RoomStore } from '../ports';
+import type { RedisKeys } from './keys';
+import type { ChatScripts } from './scripts';
+import { redisCall } from './unavailable';
+
+/**
+ * Rooms as hashes `room:{id}` with a member set `room:{id}:members`; public
+ * rooms in the sorted set `rooms:public` (by creation time), each user's
+ * private rooms and DMs in `user:{id}:rooms`.
+ */
+export class RedisRoomStore implements RoomStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: ChatScripts,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async create(room: Room, memberIds: string[]): Promise<'created' | 'name_taken'> {
+    const memberRoomSets =
+      room.kind === 'public' ? [] : memberIds.map((id) => this.keys.userRooms(id));
+    const created = await redisCall(() =>
+      this.scripts.createRoom(
+        [
+          this.keys.room(room.id),
+          this.keys.roomMembers(room.id),
+          this.keys.publicRoomName(room.name),
+          this.keys.publicRooms(),
+          ...memberRoomSets,
+        ],
+        [
+          room.id,
+          room.name,
+          room.kind,
+          room.createdBy,
+          room.createdAt,
+          Date.parse(room.createdAt),
+          ...memberIds,
+        ],
+      ),
+    );
+    return created === 1 ? 'created' : 'name_taken';
+  }
+
+  async get(roomId: string): Promise<Room | null> {
+    const hash = await redisCall(() => this.redis.hgetall(this.keys.room(roomId)));
+    return toRoom(hash);
+  }
+
+  async listPublic(): Promise<Room[]> {
+    const ids = await redisCall(() => this.redis.zrange(this.keys.publicRooms(), '0', '-1'));
+    return this.loadMany(ids);
+  }
+
+  async listPrivateFor(userId: string): Promise<Room[]> {
+    const ids = await redisCall(() => this.redis.zrange(this.keys.userRooms(userId), '0', '-1'));
+    return this.loadMany(ids);
+  }
+
+  async isMember(roomId: string, userId: string): Promise<boolean> {
+    const member = await redisCall(() =>
+      this.redis.sismember(this.keys.roomMembers(roomId), userId),
+    );
+    return member === 1;
+  }
+
+  async addMember(roomId: string, userId: string): Promise<boolean> {
+    const room = await this.get(roomId);
+    const results = await redisCall(() =>
+      this.redis
+        .multi()
+        .sadd(this.keys.roomMembers(roomId), userId)
+        .zadd(this.keys.userRooms(userId), room ? Date.parse(room.createdAt) : Date.now(), roomId)
+        .exec(),
+    );
+    return results?.[0]?.[1] === 1;
+  }
+
+  async getOrCreateDm(
+    room: Room,
+    [userA, userB]: [string, string],
+  ): Promise<{ room: Room; created: boolean }> {
+    const [created, roomId] = await redisCall(() =>
+      this.scripts.getOrCreateDm(
+        [
+          this.keys.dm(userA, userB),
+          this.keys.room(room.id),
+          this.keys.roomMembers(room.id),
+          this.keys.userRooms(userA),
+          this.keys.userRooms(userB),
+        ],
+        [
+          room.id,
+          room.name,
+          room.createdBy,
+          room.createdAt,
+          Date.parse(room.createdAt),
+          userA,
+          userB,
+        ],
+      ),
+    );
+    if (created === 1) return { room, created: true };
+    const existing = await this.get(roomId);
+    if (!existing) throw new Error(`dm ${roomId} is referenced but missing`);
+    return { room: existing, created: false };
+  }
+
+  private async loadMany(ids: string[]): Promise<Room[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.room(id));
+    const results = await redisCall(() => pipeline.exec());
+    const rooms: Room[] = [];
+    for (const [error, hash] of results ?? []) {
+      const room = error ? null : toRoom(hash as Record<string, string>);
+      if (room) rooms.push(room);
+    }
+    return rooms;
+  }
+}
+
+function toRoom(hash: Record<string, string>): Room | null {
+  const { id, name, kind, createdBy, createdAt } = hash;
+  if (!id || name === undefined || !createdBy || !createdAt) return null;
+  if (kind !== 'public' && kind !== 'private' && kind !== 'dm') return null;
+  return { id, name, kind, createdBy, createdAt };
+}

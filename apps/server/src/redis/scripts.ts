@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+
+/*
+ * The Lua scripts in ./lua, registered on a connection with defineCommand
+ * (EVALSHA, falling back to EVAL after a Redis restart flushed the cache).
+ * lua/lib/token-bucket.lua (helpers shared by several scripts) is prepended
+ * to each, since Redis scripts cannot include one another.
+ */
+
+function lua(name: string): string {
+  return readFileSync(path.join(__dirname, 'lua', `${name}.lua`), 'utf8');
+}
+
+type Arg = string | number;
+type Script<Reply> = (keys: string[], args: Arg[]) => Promise<Reply>;
+
+export interface ChatScripts {
+  appendMessage: Script<[number, string | number]>;
+  createUser: Script<number>;
+  createRoom: Script<number>;
+  getOrCreateDm: Script<[number, string]>;
+  rateLimit: Script<number>;
+  presenceConnect: Script<number>;
+  presenceDisconnect: Script<number>;
+  presenceHeartbeat: Script<string[]>;
+  presenceOnline: Script<string[]>;
+  readMarker: Script<number>;
+}
+
+const FILES: Record<keyof ChatScripts, string> = {
+  appendMessage: 'append',
+  createUser: 'create-user',
+  createRoom: 'create-room',
+  getOrCreateDm: 'get-or-create-dm',
+  rateLimit: 'rate-limit',
+  presenceConnect: 'presence-connect',
+  presenceDisconnect: 'presence-disconnect',
+  presenceHeartbeat: 'presence-heartbeat',
+  presenceOnline: 'presence-online',
+  readMarker: 'read-marker',
+};
+
+export function registerScripts(redis: Redis): ChatScripts {
+  const library = lua('lib/token-bucket');
+  for (const [command, file] of Object.entries(FILES)) {
+    redis.defineCommand(command, { lua: `${library}\n${lua(file)}` });
+  }
+  // defineCommand adds methods ioredis cannot type; reach them through one narrow cast.
+  const commands = redis as unknown as Record<
+    string,
+    (numberOfKeys: number, ...keysAndArgs: Arg[]) => Promise<unknown>
+  >;
+  const scripts = {} as Record<keyof ChatScripts, Script<unknown>>;
+  for (const command of Object.keys(FILES) as (keyof ChatScripts)[]) {
+    scripts[command] = (keys, args) => commands[command]!(keys.length, ...keys, ...args);
+  }
+  return scripts as ChatScripts;
+}

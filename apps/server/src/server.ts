@@ -1,0 +1,123 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { LIMITS } from '@chat/shared';
+import type { Config } from './config';
+import { createEmbeddedBackend } from './embedded/backend';
+import { buildHttpApp } from './http/app';
+import { createLogger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import type { Backend } from './ports';
+import { createRedisBackend } from './redis/backend';
+import { Accounts } from './services/accounts';
+import { Rooms } from './services/rooms';
+import { SocketService } from './socket/socket-service';
+import type { ChatIoServer } from './socket/types';
+
+export interface ChatServer {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  backend: Backend;
+  io: ChatIoServer;
+  /** Starts accepting connections; resolves with the port. */
+  listen(): Promise<number>;
+  /** The port it listens on (after listen). */
+  port(): number;
+  /**
+   * Graceful stop: /readyz turns 503, new connections are refused, every
+   * socket is told to go (clients reconnect elsewhere), in-flight requests
+   * finish, then the backend connections close.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: picks the Redis backend when REDIS_URL is set (any
+ * number of instances) or the embedded one (a single instance, in memory),
+ * and wires HTTP, Socket.IO and the relay onto it.
+ */
+export async function createChatServer(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<ChatServer> {
+  const logger = options.logger ?? createLogger(config);
+  const metrics = createMetrics(config.instanceId);
+  const backend = config.redisUrl
+    ? createRedisBackend(config, logger, {
+        onDropped: (channel, reason) => {
+          metrics.dropped.inc({ channel });
+          logger.warn({ channel, reason }, 'dropped a pub/sub payload that is not ours');
+        },
+      })
+    : createEmbeddedBackend(config);
+  await backend.start();
+
+  let draining = false;
+  const accounts = new Accounts(backend, config.sessionTtlSec);
+  const rooms = new Rooms(backend);
+  const app = await buildHttpApp({
+    accounts,
+    rooms,
+    backend,
+    metrics,
+    logger,
+    corsOrigins: config.corsOrigins,
+    instanceId: config.instanceId,
+    debugHooks: config.debugHooks,
+    trustProxy: config.trustProxy,
+    isDraining: () => draining,
+  });
+
+  const io: ChatIoServer = new Server(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: LIMITS.httpBodyBytes,
+    cors: { origin: config.corsOrigins, credentials: true },
+    // Browsers always send Origin; a page on a foreign site must not open a socket. Exact match only.
+    allowRequest: (request, callback) => {
+      const origin = request.headers.origin;
+      callback(null, !draining && (origin === undefined || config.corsOrigins.includes(origin)));
+    },
+  });
+  const sockets = new SocketService({ io, accounts, rooms, backend, config, metrics, logger });
+  await sockets.start();
+
+  let closing: Promise<void> | undefined;
+  const server: ChatServer = {
+    config,
+    logger,
+    metrics,
+    backend,
+    io,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const port = server.port();
+      if (config.debugHooks)
+        logger.warn('CHAT_DEBUG_HOOKS is on: test-only fault hooks are exposed');
+      if (backend.kind === 'embedded') {
+        logger.warn(
+          "embedded mode: no REDIS_URL, so users, rooms and messages live in this process's memory and are lost on exit, " +
+            'and this instance cannot share chat with others. To scale out, start Redis and set REDIS_URL=redis://localhost:6379 ' +
+            'on every instance.',
+        );
+      }
+      logger.info({ port, backend: backend.kind }, 'listening');
+      return port;
+    },
+    port() {
+      return (app.server.address() as AddressInfo | null)?.port ?? 0;
+    },
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        await sockets.stop();
+        await io.close();
+        await app.close();
+        await backend.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+  return server;
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { HistoryResponse, Room, RoomKind, RoomSummary, User } from '@chat/shared';
+import { AppError } from '../chat/app-error';
+import { mayRead } from '../chat/access';
+import { enforceRate, RATE_POLICIES } from '../chat/rate-limits';
+import type { Backend } from '../ports';
+
+/** Unread counts stop here; clients show "99+"-style badges beyond it. */
+export const UNREAD_CAP = 100;
+
+/** Rooms, membership, history and read state, with the access rules of chat/access.ts. */
+export class Rooms {
+  constructor(
+    private readonly backend: Pick<
+      Backend,
+      'rooms' | 'users' | 'messages' | 'broker' | 'rateLimiter' | 'readState'
+    >,
+  ) {}
+
+  async create(user: User, name: string, kind: Exclude<RoomKind, 'dm'>): Promise<Room> {
+    await enforceRate(
+      this.backend.rateLimiter,
+      `rooms:${user.id}`,
+      RATE_POLICIES.roomCreation,
+      'new rooms',
+    );
+    const room: Room = {
+      id: randomUUID(),
+      name,
+      kind,
+      createdBy: user.id,
+      createdAt: new Date().toISOString(),
+    };
+    const outcome = await this.backend.rooms.create(room, [user.id]);
+    if (outcome === 'name_taken')
+      throw new AppError('conflict', 'a public room with this name exists');
+    if (kind === 'public') await this.backend.broker.publishEvent({ type: 'room:created', room });
+    return room;
+  }
+
+  /** Every public room, then the caller's private rooms and DMs, each with the caller's unread count. */
+  async listFor(user: User): Promise<RoomSummary[]> {
+    const [publicRooms, privateRooms] = await Promise.all([
+      this.backend.rooms.listPublic(),
+      this.backend.rooms.listPrivateFor(user.id),
+    ]);
+    const rooms = [...publicRooms, ...privateRooms];
+    const unread = await this.backend.readState.unreadCounts(user.id, rooms, UNREAD_CAP);
+    return rooms.map((room) => ({ ...room, unread: unread.get(room.id) ?? 0 }));
+  }
+
+  /**
+   * The room if the user may read and join it. Unknown rooms are `not_found`;
+   * rooms the user may not see are `forbidden`, with a body that says nothing
+   * about the room (not even its name).
+   */
+  async requireReadable(user: User, roomId: string): Promise<Room> {
+    const room = await this.backend.rooms.get(roomId);
+    if (!room) throw new AppError('not_found', 'room not found');
+    const member =
+      room.kind === 'public' ? false : await this.backend.rooms.isMember(roomId, user.id);
+    if (!mayRead(room, member))
+      throw new AppError('forbidden', 'you are not a member of this room');
+    return room;
+  }
+
+  async addMember(
+    user: User,
+    roomId: string,
+    username: string,
+  ): Promise<{ room: Room; added: User | null }> {
+    await enforceRate(
+      this.backend.rateLimiter,
+      `members:${user.id}`,
+      RATE_POLICIES.membership,
+      'membership changes',
+    );
+    const room = await this.requireReadable(user, roomId);
+    if (room.kind !== 'private')
+      throw new AppError('forbidden', 'members can be added to private rooms only');
+    const target = await this.backend.users.findByUsername(username);
+    if (!target) throw new AppError('not_found', 'user not found');
+    const added = await this.backend.rooms.addMember(roomId, target.id);
+    if (!added) return { room, added: null };
+    const addedUser = { id: target.id, username: target.username };
+    await this.backend.broker.publishEvent({ type: 'room:added', room, userId: target.id });
+    return { room, added: addedUser };
+  }
+
+  /** The one DM room of the caller and `username`, created on first call. */
+  async openDm(user: User, username: string): Promise<Room> {
+    await enforceRate(
+      this.backend.rateLimiter,
+      `members:${user.id}`,
+      RATE_POLICIES.membership,
+      'membership changes',
+    );
+    const other = await this.backend.users.findByUsername(username);
+    if (!other) throw new AppError('not_found', 'user not found');
+    if (other.id === user.id)
+      throw new AppError('invalid_input', 'you cannot open a DM with yourself');
+    const names = [user.username, other.username].sort((a, b) => a.localeCompare(b));
+    const candidate: Room = {
+      id: randomUUID(),
+      name: names.join(', '),
+      kind: 'dm',
+      createdBy: user.id,
+      createdAt: new Date().toISOString(),
+    };
+    const { room, created } = await this.backend.rooms.getOrCreateDm(candidate, [
+      user.id,
+      other.id,
+    ]);
+    if (created)
+      await this.backend.broker.publishEvent({ type: 'room:added', room, userId: other.id });
+    return room;
+  }
+
+  async history(
+    user: User,
+    roomId: string,
+    before: string | undefined,
+    limit: number,
+  ): Promise<HistoryResponse> {
+    await this.requireReadable(user, roomId);
+    return this.backend.messages.listBefore(roomId, before, limit);
+  }
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { describeValidationError, type Ack, type ClientToServerEvents } from '@chat/shared';
+import { AppError, toErrorBody } from '../chat/app-error';
+import type { Metrics } from '../metrics';
+import type { InFlight } from './in-flight';
+import type { ChatSocket } from './types';
+
+type Listener = (...args: unknown[]) => void;
+
+/**
+ * A handler's result plus work that must run right after the ack is sent,
+ * synchronously, before any other I/O is handled (room:join uses it to
+ * release held-back live messages in order).
+ */
+export class AckThen<Result extends object> {
+  constructor(
+    readonly result: Result,
+    readonly afterAck: () => void,
+  ) {}
+}
+
+/**
+ * Registers a client-to-server event with the protocol's rules: the payload
+ * is validated with its shared schema, the ack gets `{ ok: true, ... }` or
+ * `{ ok: false, error }`, and nothing a client sends can throw out of the
+ * handler. An event without an ack function is dropped: there is nobody to
+ * answer, and acting on it silently would hide the client's bug.
+ */
+export function onAckedEvent<Schema extends z.ZodType, Result extends object>(
+  socket: ChatSocket,
+  event: keyof ClientToServerEvents,
+  schema: Schema,
+  handle: (input: z.infer<Schema>) => Promise<Result | AckThen<Result>>,
+  { logger, metrics, inFlight }: { logger: Logger; metrics: Metrics; inFlight: InFlight },
+): void {
+  const listener: Listener = (...args) => {
+    const last = args.at(-1);
+    if (typeof last !== 'function') {
+      metrics.errors.inc({ code: 'invalid_input' });
+      return;
+    }
+    const ack = last as (response: Ack<Result>) => void;
+    const fail = (error: unknown) => {
+      const body = toErrorBody(error);
+      metrics.errors.inc({ code: body.code });
+      if (!(error instanceof AppError))
+        logger.error({ err: error, event, socket: socket.id }, 'event failed');
+      ack({ ok: false, error: body });
+    };
+    const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
+    if (!parsed.success)
+      return fail(new AppError('invalid_input', describeValidationError(parsed.error)));
+    inFlight.track(handle(parsed.data)).then((outcome) => {
+      if (outcome instanceof AckThen) {
+        ack({ ok: true, ...outcome.result });
+        outcome.afterAck();
+      } else {
+        ack({ ok: true, ...outcome });
+      }
+    }, fail);
+  };
+  // Socket.IO's typed `on` cannot express one listener for several events; the schema is the type check.
+  (socket as unknown as { on(event: string, listener: Listener): void }).on(event, listener);
+}

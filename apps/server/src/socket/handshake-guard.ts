@@ -1,0 +1,69 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { RATE_POLICIES } from '../chat/rate-limits';
+import type { RateLimiter } from '../ports';
+
+export class HandshakeRefused extends Error {}
+
+/**
+ * Bounds what one client can make an instance do at connect time:
+ * - failed handshakes (unknown or revoked tokens) are limited per client
+ *   address, cluster-wide; an address over the limit is refused without a
+ *   token lookup until its wait is over, so guessing tokens costs the
+ *   attacker time, not the cluster Redis round trips;
+ * - one user may hold at most `maxSocketsPerUser` connections on this
+ *   instance.
+ */
+export class HandshakeGuard {
+  private readonly blockedUntil = new Map<string, number>();
+  private readonly socketsPerUser = new Map<string, number>();
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly options: { maxSocketsPerUser: number; trustProxy: boolean | string },
+  ) {}
+
+  /** The client address a handshake comes from (X-Forwarded-For only behind a trusted proxy). */
+  clientAddress(address: string, headers: IncomingHttpHeaders): string {
+    const forwarded = headers['x-forwarded-for'];
+    if (
+      this.options.trustProxy !== false &&
+      typeof forwarded === 'string' &&
+      forwarded.length > 0
+    ) {
+      return forwarded.split(',')[0]!.trim();
+    }
+    return address;
+  }
+
+  /** Throws when the address is cooling down after too many failed handshakes. */
+  checkAddress(address: string, now = Date.now()): void {
+    const until = this.blockedUntil.get(address);
+    if (until === undefined) return;
+    if (until > now) throw new HandshakeRefused('rate_limited');
+    this.blockedUntil.delete(address);
+  }
+
+  /** Records a failed handshake from the address. */
+  async failed(address: string, now = Date.now()): Promise<void> {
+    const policy = RATE_POLICIES.failedHandshakes;
+    const waitMs = await this.limiter.take(
+      `handshake-fail:${address}`,
+      policy.ratePerSec,
+      policy.burst,
+    );
+    if (waitMs > 0) this.blockedUntil.set(address, now + waitMs);
+  }
+
+  /** Reserves a connection slot for the user, or throws when they hold too many here. */
+  reserve(userId: string): void {
+    const count = this.socketsPerUser.get(userId) ?? 0;
+    if (count >= this.options.maxSocketsPerUser) throw new HandshakeRefused('rate_limited');
+    this.socketsPerUser.set(userId, count + 1);
+  }
+
+  release(userId: string): void {
+    const count = (this.socketsPerUser.get(userId) ?? 1) - 1;
+    if (count <= 0) this.socketsPerUser.delete(userId);
+    else this.socketsPerUser.set(userId, count);
+  }
+}

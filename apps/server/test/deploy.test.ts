@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ENV_VARIABLES, loadConfig } from '../src/config';
+
+/*
+ * No Docker engine runs where the tests run, so the container files are
+ * checked against the code instead: the compose stack names services and
+ * variables the server really has, the nginx config it mounts is the shipped
+ * template rendered for it, and the images run as a non-root user.
+ */
+
+const deploy = path.join(__dirname, '..', '..', '..', 'deploy');
+const read = (name: string) => readFileSync(path.join(deploy, name), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+}
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const servers = ['server-1', 'server-2', 'server-3'];
+
+test('the stack has redis, three server instances, the web app and nginx', () => {
+  expect(Object.keys(compose.services).sort()).toEqual(
+    ['nginx', 'redis', ...servers, 'web'].sort(),
+  );
+});
+
+test('redis keeps an append-only file on a volume', () => {
+  const redis = compose.services.redis!;
+  expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+  expect(redis.volumes).toEqual(['redis-data:/data']);
+});
+
+test('every server variable is one the server reads, with a valid value and a unique instance id', () => {
+  const ids = new Set<string>();
+  for (const name of servers) {
+    const service = compose.services[name]!;
+    expect(service.build).toEqual({ context: '..', dockerfile: 'deploy/server.Dockerfile' });
+    const env = service.environment!;
+    for (const variable of Object.keys(env)) expect(ENV_VARIABLES).toContain(variable);
+    const config = loadConfig(env);
+    expect(config.redisUrl).toBe('redis://redis:6379');
+    expect(config.corsOrigins).toContain('http://localhost:8080');
+    ids.add(config.instanceId);
+  }
+  expect(ids).toEqual(new Set(servers));
+});
+
+test('nginx publishes port 8080 and mounts the shipped template rendered for the stack', () => {
+  const nginx = compose.services.nginx!;
+  expect(nginx.ports).toEqual(['8080:8080']);
+  expect(nginx.volumes).toEqual(['./nginx.compose.conf:/etc/nginx/nginx.conf:ro']);
+  const defaultPort = loadConfig({}).port;
+  const rendered = read('nginx.conf.template')
+    .replaceAll('{{RUN_DIR}}', '/tmp')
+    .replaceAll('{{LB_PORT}}', '8080')
+    .replaceAll('{{WEB_ADDRESS}}', 'web:3000')
+    .replaceAll(
+      '{{UPSTREAM_SERVERS}}',
+      servers
+        .map((name) => `        server ${name}:${defaultPort} max_fails=1 fail_timeout=5s;`)
+        .join('\n'),
+    );
+  const committed = read('nginx.compose.conf');
+  expect(committed.slice(committed.indexOf('\n') + 1)).toBe(rendered);
+});
+
+test.each(['server.Dockerfile', 'web.Dockerfile'])(
+  '%s builds in stages and runs as a non-root user',
+  (file) => {
+    const dockerfile = read(file);
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).not.toMatch(/npm install/);
+  },
+);
+
+test('the server image exposes the default port and starts the built entry point', () => {
+  const dockerfile = read('server.Dockerfile');
+  expect(dockerfile).toContain(`EXPOSE ${loadConfig({}).port}`);
+  expect(dockerfile).toContain('CMD ["node", "apps/server/dist/index.js"]');
+});

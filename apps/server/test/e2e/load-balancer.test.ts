@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { compareMessageIds, type Message } from '@chat/shared';
+import { createRoom, http, registerUser, type ClientSocket } from '../support/clients';
+import { freePort } from '../support/free-port';
+import { TestNginx } from '../support/nginx';
+import { TestRedis } from '../support/redis-server';
+import { ResilientClient } from '../support/resilient-client';
+import { ServerProcess } from '../support/server-process';
+import { addressesOnDistinctInstances, agentFrom, instanceBehind } from '../support/source-address';
+
+/*
+ * The scale-out path as users run it: real server processes, a real nginx
+ * with the shipped config, a real Redis. Clients on different instances
+ * chat through the balancer over websocket and over polling; a rolling
+ * restart of every instance under continuous traffic loses no acked message.
+ */
+
+const root = path.join(__dirname, '..', '..', '..', '..');
+
+/** A socket.io client through the balancer from one loopback address. */
+function clientFrom(
+  url: string,
+  token: string,
+  address: string,
+  transport: 'websocket' | 'polling',
+) {
+  const socket: ClientSocket = io(url, {
+    auth: { token },
+    transports: [transport],
+    forceNew: true,
+    reconnection: false,
+    ...({ agent: agentFrom(address) } as object),
+  });
+  return new Promise<ClientSocket>((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+describe('npm run cluster', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-cluster-'));
+  let cluster: ReturnType<typeof spawn>;
+  let output = '';
+  let balancer: string;
+
+  beforeAll(async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.REDIS_URL;
+    cluster = spawn(
+      process.execPath,
+      [
+        path.join(root, 'scripts/cluster.mjs'),
+        '--instances',
+        '3',
+        '--base-port',
+        '0',
+        '--lb-port',
+        '0',
+        '--no-web',
+        '--data-dir',
+        dataDir,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    cluster.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      cluster.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('cluster ready')) resolve();
+      });
+      cluster.once('exit', (code) => reject(new Error(`cluster exited with ${code}: ${output}`)));
+    });
+    balancer = `http://127.0.0.1:${/behind http:\/\/localhost:(\d+)/.exec(output)![1]}`;
+  }, 90_000);
+
+  afterAll(async () => {
+    if (cluster.exitCode === null) cluster.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('prints a table of what runs where', () => {
+    expect(output).toMatch(/redis\s+redis:\/\/127\.0\.0\.1:\d+/);
+    expect(output.match(/server-\d\s+http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(3);
+    expect(output).toMatch(/nginx\s+http:\/\/localhost:\d+/);
+  });
+
+  test('a websocket client and a polling client on different instances chat through nginx', async () => {
+    const [addressA, addressB] = await addressesOnDistinctInstances(balancer, 2);
+    expect(await instanceBehind(balancer, addressA!)).not.toBe(
+      await instanceBehind(balancer, addressB!),
+    );
+    const alice = await registerUser(balancer);
+    const bob = await registerUser(balancer);
+    const roomId = await createRoom(balancer, alice.token);
+    const aliceSocket = await clientFrom(balancer, alice.token, addressA!, 'websocket');
+    const bobSocket = await clientFrom(balancer, bob.token, addressB!, 'polling');
+    for (const socket of [aliceSocket, bobSocket]) {
+      expect(await socket.timeout(5000).emitWithAck('room:join', { roomId })).toMatchObject({
+        ok: true,
+      });
+    }
+    const toBob = new Promise<Message>((resolve) => bobSocket.once('message:new', resolve));
+    const toAlice = new Promise<Message>((resolve) => aliceSocket.once('message:new', resolve));
+    await aliceSocket
+      .timeout(5000)
+      .emitWithAck('message:send', { roomId, text: 'over websocket', clientId: 'a1' });
+    expect((await toBob).text).toBe('over websocket');
+    const toAliceAgain = new Promise<Message>((resolve) => {
+      aliceSocket.on(
+        'message:new',
+        (message) => message.text === 'over polling' && resolve(message),
+      );
+    });
+    await bobSocket
+      .timeout(5000)
+      .emitWithAck('message:send', { roomId, text: 'over polling', clientId: 'b1' });
+    expect((await toAlice).text).toBe('over websocket');
+    expect((await toAliceAgain).userId).toBe(bob.user.id);
+    aliceSocket.close();
+    bobSocket.close();
+  });
+
+  test('stops everything it started on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => cluster.once('exit', resolve));
+    cluster.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('cluster stopped');
+    await expect(fetch(`${balancer}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('rolling restart under traffic', () => {
+  let redis: TestRedis;
+  let nginx: TestNginx;
+  const ports: number[] = [];
+  const servers: ServerProcess[] = [];
+  const env = () => ({ REDIS_URL: redis.url, MESSAGE_RATE_PER_SEC: '0', PRESENCE_GRACE_MS: '0' });
+
+  beforeAll(async () => {
+    redis = await TestRedis.start({ appendOnly: true });
+    for (let i = 0; i < 3; i += 1) {
+      ports.push(await freePort());
+      servers.push(await ServerProcess.start({ ...env(), INSTANCE_ID: `rolling-${i}` }, ports[i]));
+    }
+    nginx = await TestNginx.start(ports);
+  }, 60_000);
+
+  afterAll(async () => {
+    await nginx.stop();
+    await Promise.all(servers.map((server) => server.stop('SIGKILL')));
+    await redis.destroy();
+  });
+
+  test('SIGTERM each instance in turn: every acked message reaches both clients once, in order', async () => {
+    const [addressA, addressB] = await addressesOnDistinctInstances(nginx.url, 2);
+    const alice = await registerUser(nginx.url);
+    const bob = await registerUser(nginx.url);
+    const roomId = await createRoom(nginx.url, alice.token);
+    const clients = [
+      new ResilientClient(nginx.url, alice.token, roomId, { agent: agentFrom(addressA!) }),
+      new ResilientClient(nginx.url, bob.token, roomId, { agent: agentFrom(addressB!) }),
+    ];
+    await Promise.all(clients.map((client) => client.ready()));
+    // A first message gives each client a cursor to rejoin from.
+    await clients[0]!.send('hello', 'start');
+    await Promise.all(clients.map((client) => client.waitForCount(1)));
+
+    let sending = true;
+    const senders = clients.map(async (client, c) => {
+      for (let i = 0; sending; i += 1) await client.send(`client ${c} message ${i}`, `c${c}-${i}`);
+    });
+
+    for (let i = 0; i < servers.length; i += 1) {
+      expect(await servers[i]!.stop('SIGTERM')).toBe(0);
+      servers[i] = await ServerProcess.start({ ...env(), INSTANCE_ID: `rolling-${i}-b` }, ports[i]);
+    }
+    sending = false;
+    await Promise.all(senders);
+
+    const acked = clients
+      .flatMap((client) => client.acked)
+      .sort((a, b) => compareMessageIds(a.id, b.id));
+    expect(new Set(acked.map((message) => message.id)).size).toBe(acked.length);
+    expect(acked.length).toBeGreaterThan(10);
+    for (const client of clients) {
+      await client.waitForCount(acked.length);
+      expect(client.received.map((message) => message.id)).toEqual(
+        acked.map((message) => message.id),
+      );
+      client.close();
+    }
+    const history = await http<{ messages: Message[] }>(
+      nginx.url,
+      'GET',
+      `/api/rooms/${roomId}/messages?limit=100`,
+      {
+        token: alice.token,
+      },
+    );
+    expect(history.body.messages.slice(-Math.min(100, acked.length))).toEqual(acked.slice(-100));
+  }, 120_000);
+});

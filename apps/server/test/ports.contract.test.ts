@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { compareMessageIds, type Message, type Room } from '@chat/shared';
+import { configWith } from '../src/config';
+import { createEmbeddedBackend } from '../src/embedded/backend';
+import type { Backend } from '../src/ports';
+import { createRedisBackend } from '../src/redis/backend';
+import { TestRedis } from './support/redis-server';
+
+/*
+ * One contract for the ports, run against every implementation: Redis (the
+ * real thing, several instances) and embedded (single node). A behaviour a
+ * client can observe must not depend on which backend serves it.
+ */
+
+let redis: TestRedis;
+const silent = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.destroy();
+});
+
+const implementations: [string, (retention: number) => Backend][] = [
+  [
+    'redis',
+    (retention) =>
+      createRedisBackend(
+        configWith({
+          redisUrl: redis.url,
+          redisKeyPrefix: `t${randomUUID()}:`,
+          messageRetention: retention,
+          instanceId: 'contract',
+        }),
+        silent,
+        { onDropped: () => {} },
+      ),
+  ],
+  [
+    'embedded',
+    (retention) =>
+      createEmbeddedBackend(configWith({ messageRetention: retention, instanceId: 'contract' })),
+  ],
+];
+
+describe.each(implementations)('%s backend', (_name, make) => {
+  let backend: Backend;
+  beforeEach(async () => {
+    backend = make(50);
+    await backend.start();
+  });
+  afterEach(async () => {
+    await backend.close();
+  });
+
+  const newRoom = (kind: Room['kind'] = 'public', name = `room-${randomUUID()}`): Room => ({
+    id: randomUUID(),
+    name,
+    kind,
+    createdBy: 'creator',
+    createdAt: new Date().toISOString(),
+  });
+  const unlimited = { ratePerSec: 0, burst: 0 };
+  const request = (roomId: string, clientId: string, userId = 'u1') => ({
+    roomId,
+    userId,
+    username: `name-${userId}`,
+    text: `text ${clientId}`,
+    clientId,
+  });
+
+  describe('UserStore', () => {
+    test('creates a user once, whatever the case of the name', async () => {
+      const user = {
+        id: randomUUID(),
+        username: `Ann${randomUUID().slice(0, 8)}`,
+        passwordHash: 'h',
+        createdAt: 'now',
+      };
+      expect(await backend.users.create(user)).toBe('created');
+      expect(
+        await backend.users.create({
+          ...user,
+          id: randomUUID(),
+          username: user.username.toUpperCase(),
+        }),
+      ).toBe('taken');
+      expect(await backend.users.findByUsername(user.username.toLowerCase())).toEqual(user);
+      expect(await backend.users.findById(user.id)).toEqual({
+        id: user.id,
+        username: user.username,
+      });
+      expect(await backend.users.findById('nobody')).toBeNull();
+      expect(await backend.users.findByUsername('nobody-at-all')).toBeNull();
+    });
+  });
+
+  describe('SessionStore', () => {
+    test('resolves a live session and forgets a revoked one', async () => {
+      await backend.sessions.create('hash-1', 'user-1', 60);
+      expect(await backend.sessions.resolve('hash-1')).toBe('user-1');
+      expect(await backend.sessions.revoke('hash-1')).toBe(true);
+      expect(await backend.sessions.resolve('hash-1')).toBeNull();
+      expect(await backend.sessions.revoke('hash-1')).toBe(false);
+    });
+  });
+
+  describe('RoomStore', () => {
+    test('public names are unique regardless of case; private names are not', async () => {
+      const name = `General-${randomUUID()}`;
+      expect(await backend.rooms.create(newRoom('public', name), ['a'])).toBe('created');
+      expect(await backend.rooms.create(newRoom('public', name.toLowerCase()), ['a'])).toBe(
+        'name_taken',
+      );
+      expect(await backend.rooms.create(newRoom('private', name), ['a'])).toBe('created');
+      expect(await backend.rooms.create(newRoom('private', name), ['b'])).toBe('created');
+    });
+
+    test('lists public rooms to all and private rooms to members only', async () => {
+      const open = newRoom('public');
+      const secret = newRoom('private');
+      await backend.rooms.create(open, ['a']);
+      await backend.rooms.create(secret, ['a']);
+      expect(await backend.rooms.listPublic()).toContainEqual(open);
+      expect((await backend.rooms.listPublic()).map((room) => room.id)).not.toContain(secret.id);
+      expect(await backend.rooms.listPrivateFor('a')).toEqual([secret]);
+      expect(await backend.rooms.listPrivateFor('b')).toEqual([]);
+      expect(await backend.rooms.get(secret.id)).toEqual(secret);
+      expect(await backend.rooms.get('missing')).toBeNull();
+    });
+
+    test('adds members once', async () => {
+      const secret = newRoom('private');
+      await backend.rooms.create(secret, ['a']);
+      expect(await backend.rooms.isMember(secret.id, 'b')).toBe(false);
+      expect(await backend.rooms.addMember(secret.id, 'b')).toBe(true);
+      expect(await backend.rooms.addMember(secret.id, 'b')).toBe(false);
+      expect(await backend.rooms.isMember(secret.id, 'b')).toBe(true);
+      expect(await backend.rooms.listPrivateFor('b')).toEqual([secret]);
+    });
+
+    test('one DM room per pair, even when both ask at once', async () => {
+      const [first, second] = await Promise.all([
+        backend.rooms.getOrCreateDm(newRoom('dm'), ['x', 'y']),
+        backend.rooms.getOrCreateDm(newRoom('dm'), ['y', 'x']),
+      ]);
+      expect(first.room.id).toBe(second.room.id);
+      expect([first.created, second.created].sort()).toEqual([false, true]);
+      expect(await backend.rooms.isMember(first.room.id, 'x')).toBe(true);
+      expect(await backend.rooms.isMember(first.room.id, 'y')).toBe(true);
+      expect(await backend.rooms.listPrivateFor('x')).toEqual([first.room]);
+    });
+  });
+
+  describe('MessageStore', () => {
+    test('appends in order, publishes exactly what it stored, and pages history', async () => {
+      const relayed: Message[] = [];
+      backend.broker.onMessage((message) => relayed.push(message));
+      const roomId = randomUUID();
+      const stored: Message[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const result = await backend.messages.append(request(roomId, `c${i}`), unlimited);
+        if (result.status !== 'stored') throw new Error(result.status);
+        stored.push(result.message);
+      }
+      for (let i = 1; i < stored.length; i += 1) {
+        expect(compareMessageIds(stored[i - 1]!.id, stored[i]!.id)).toBe(-1);
+      }
+      expect(stored[0]).toEqual({
+        id: expect.stringMatching(/^\d+-\d+$/),
+        roomId,
+        userId: 'u1',
+        username: 'name-u1',
+        text: 'text c0',
+        clientId: 'c0',
+        createdAt: new Date(Number(stored[0]!.id.split('-')[0])).toISOString(),
+      });
+      expect(await backend.messages.listAfter(roomId, stored[1]!.id)).toEqual(stored.slice(2));
+      expect(await backend.messages.listAfter(roomId, stored[4]!.id)).toEqual([]);
+      expect(await backend.messages.listAfter(roomId, '0-0')).toEqual(stored);
+      expect(await backend.messages.listBefore(roomId, undefined, 2)).toEqual({
+        messages: stored.slice(3),
+        hasMore: true,
+      });
+      expect(await backend.messages.listBefore(roomId, stored[3]!.id, 10)).toEqual({
+        messages: stored.slice(0, 3),
+        hasMore: false,
+      });
+      expect(await backend.messages.listBefore('empty-room', undefined, 10)).toEqual({
+        messages: [],
+        hasMore: false,
+      });
+
+      await waitFor(() => relayed.length >= 5);
+      expect(relayed).toEqual(stored);
+    });
+
+    test('a repeated (user, clientId) returns the original and publishes nothing', async () => {
+      const relayed: Message[] = [];
+      backend.broker.onMessage((message) => relayed.push(message));
+      const roomId = randomUUID();
+      const first = await backend.messages.append(request(roomId, 'dup'), unlimited);
+      const second = await backend.messages.append(
+        { ...request(roomId, 'dup'), text: 'changed' },
+        unlimited,
+      );
+      const otherUser = await backend.messages.append(request(roomId, 'dup', 'u2'), unlimited);
+      expect(first.status).toBe('stored');
+      expect(second).toEqual({
+        status: 'duplicate',
+        message: (first as { message: Message }).message,
+      });
+      expect(otherUser.status).toBe('stored');
+      await waitFor(() => relayed.length >= 2);
+      expect(relayed.map((message) => message.userId)).toEqual(['u1', 'u2']);
+      expect(await backend.messages.listAfter(roomId, '0-0')).toHaveLength(2);
+    });
+
+    test('the rate limit admits a burst, then refuses with a retry hint and stores nothing', async () => {
+      const roomId = randomUUID();
+      // One token per 100 s: no refill can happen during the test, however slow the machine.
+      const limits = { ratePerSec: 0.01, burst: 3 };
+      const results = [];
+      for (let i = 0; i < 5; i += 1)
+        results.push(await backend.messages.append(request(roomId, `r${i}`, 'flooder'), limits));
+      expect(results.map((result) => result.status)).toEqual([
+        'stored',
+        'stored',
+        'stored',
+        'rate_limited',
+        'rate_limited',
+      ]);
+      const refused = results[3] as { retryAfterMs: number };
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(100_000);
+      expect(await backend.messages.listAfter(roomId, '0-0')).toHaveLength(3);
+    });
+
+    test('keeps about `retention` messages per room', async () => {
+      const roomId = randomUUID();
+      for (let i = 0; i < 300; i += 1)
+        await backend.messages.append(request(roomId, `k${i}`), unlimited);
+      const kept = await backend.messages.listAfter(roomId, '0-0');
+      // Redis trims approximately (whole nodes of the stream): at least 50, and far below 300.
+      expect(kept.length).toBeGreaterThanOrEqual(50);
+      expect(kept.length).toBeLessThan(300);
+      expect(kept.at(-1)!.clientId).toBe('k299');
+    });
+  });
+
+  describe('Broker', () => {
+    test('delivers published events to subscribers', async () => {
+      const events: unknown[] = [];
+      backend.broker.onEvent((event) => events.push(event));
+      await backend.broker.publishEvent({ type: 'session:revoked', tokenHash: 'abc' });
+      await waitFor(() => events.length > 0);
+      expect(events).toEqual([{ type: 'session:revoked', tokenHash: 'abc' }]);
+    });
+  });
+
+  test('health check passes while connected', async () => {
+    await expect(backend.health.check()).resolves.toBeUndefined();
+  });
+});
+
+/** Pub/Sub delivery has no completion event for the publisher: wait for the subscriber's effect. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,59 @@
+import { configWith, type Config } from '../../src/config';
+import { createChatServer, type ChatServer } from '../../src/server';
+
+/**
+ * Several chat server instances in this process, each with its own Redis
+ * connections (or one embedded instance when no Redis URL is given), on
+ * free ports, silent.
+ */
+export class TestCluster {
+  private constructor(readonly servers: ChatServer[]) {}
+
+  static async start(
+    count: number,
+    redisUrl: string | undefined,
+    overrides: Partial<Config> = {},
+  ): Promise<TestCluster> {
+    const servers: ChatServer[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const server = await createChatServer(
+        configWith({
+          port: 0,
+          host: '127.0.0.1',
+          redisUrl,
+          logLevel: 'silent',
+          messageRatePerSec: 0,
+          instanceId: `test-${i}`,
+          redisKeyPrefix: 'chat:',
+          ...overrides,
+        }),
+      );
+      await server.listen();
+      servers.push(server);
+    }
+    return new TestCluster(servers);
+  }
+
+  /** Instance `index`'s URL; with fewer instances, wraps around (embedded mode has one). */
+  url(index: number): string {
+    return `http://127.0.0.1:${this.servers[index % this.servers.length]!.port()}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.close()));
+  }
+}
+
+/**
+ * The topologies a feature test runs on: two instances sharing a real Redis,
+ * and the embedded single node. Tests address "instance 0" and "instance 1";
+ * on the single node both are the same server.
+ */
+export function topologies(
+  overrides: Partial<Config> = {},
+): [string, (redisUrl: () => string) => Promise<TestCluster>][] {
+  return [
+    ['two instances on Redis', (redisUrl) => TestCluster.start(2, redisUrl(), overrides)],
+    ['embedded single node', () => TestCluster.start(1, undefined, overrides)],
+  ];
+}

@@ -1,0 +1,131 @@
+import type { Agent } from 'node:http';
+import { io } from 'socket.io-client';
+import { compareMessageIds, type Ack, type Message } from '@chat/shared';
+import type { ClientSocket } from './clients';
+
+/**
+ * A client that behaves as the protocol asks a good client to: it reconnects
+ * by itself, rejoins its room with `after` = the last id it saw (a client
+ * that has seen nothing yet has no cursor and rejoins without), merges the
+ * `missed` list, and resends every unacknowledged message with the same
+ * clientId until it is acked. It records what it received, so a test can
+ * check exactly-once, in-order delivery across restarts.
+ */
+export class ResilientClient {
+  readonly received: Message[] = [];
+  readonly acked: Message[] = [];
+  /** Times the connection dropped, and sends that failed (error ack or timeout) before succeeding. */
+  disconnects = 0;
+  failedSends = 0;
+  private readonly socket: ClientSocket;
+  private readonly seen = new Set<string>();
+  private joined: Promise<void> | undefined;
+  private countWaiters: { count: number; resolve: () => void }[] = [];
+
+  constructor(
+    url: string,
+    token: string,
+    private readonly roomId: string,
+    options: { agent?: Agent; transports?: ('websocket' | 'polling')[] } = {},
+  ) {
+    this.socket = io(url, {
+      auth: { token },
+      transports: options.transports ?? ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+      // engine.io-client hands the agent to its HTTP and websocket requests.
+      ...(options.agent ? ({ agent: options.agent } as object) : {}),
+    });
+    this.socket.on('message:new', (message) => this.record(message));
+    this.socket.on('disconnect', () => {
+      this.disconnects += 1;
+    });
+    this.socket.on('connect', () => {
+      this.joined = this.join();
+    });
+  }
+
+  /** Resolves once connected and joined (again). */
+  async ready(): Promise<void> {
+    while (!this.socket.connected || !this.joined)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await this.joined;
+  }
+
+  /** Sends until acked, reusing the clientId across failures and reconnects. */
+  async send(text: string, clientId: string): Promise<Message> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      try {
+        await this.ready();
+        const ack = (await this.socket
+          .timeout(3000)
+          .emitWithAck('message:send', { roomId: this.roomId, text, clientId })) as Ack<{
+          message: Message;
+        }>;
+        if (ack.ok) {
+          this.acked.push(ack.message);
+          return ack.message;
+        }
+        if (ack.error.code !== 'unavailable' && ack.error.code !== 'forbidden') {
+          throw new Error(`send refused: ${ack.error.code}`);
+        }
+        this.failedSends += 1;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('send refused')) throw error;
+        this.failedSends += 1;
+        // Timed out or disconnected: the next attempt reuses the clientId.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`message ${clientId} was never acked`);
+  }
+
+  waitForCount(count: number): Promise<void> {
+    if (this.received.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.countWaiters.push({ count, resolve }));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private async join(): Promise<void> {
+    const last = this.received.at(-1)?.id;
+    for (;;) {
+      try {
+        const ack = (await this.socket
+          .timeout(3000)
+          .emitWithAck(
+            'room:join',
+            last ? { roomId: this.roomId, after: last } : { roomId: this.roomId },
+          )) as Ack<{
+          missed: Message[];
+        }>;
+        if (ack.ok) {
+          for (const message of ack.missed) this.record(message);
+          return;
+        }
+      } catch {
+        if (!this.socket.connected) return; // the next 'connect' joins again
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private record(message: Message): void {
+    // Duplicates and reordering are recorded, not hidden: the test checks for them.
+    const last = this.received.at(-1);
+    if (this.seen.has(message.id) || (last && compareMessageIds(message.id, last.id) <= 0)) {
+      this.received.push(message);
+    } else {
+      this.received.push(message);
+      this.seen.add(message.id);
+    }
+    this.countWaiters = this.countWaiters.filter((waiter) => {
+      if (this.received.length < waiter.count) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+}

@@ -1,0 +1,214 @@
+'use client';
+
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { User } from '@chat/shared';
+import { buildTimeline, type TimelineRow } from '../lib/message-list';
+import type { Timeline } from '../lib/timelines';
+import { MessageItem } from './message-item';
+import { focusRing, secondaryButtonClass } from './ui';
+
+interface Props {
+  timeline: Timeline;
+  self: User;
+  onLoadOlder: () => void;
+  onRetry: (clientId: string) => void;
+}
+
+/** How close to the bottom (px) still counts as "at the bottom": new messages keep it there. */
+const STICK_PX = 80;
+/** How close to the top (px) loads the next older page. */
+const LOAD_PX = 300;
+
+const DAY: Intl.DateTimeFormatOptions = {
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+};
+
+/**
+ * The scrolling message list.
+ *
+ * - Follows new messages while the reader is at the bottom (and after they
+ *   send one); otherwise counts them on a "new messages" button that jumps
+ *   down.
+ * - Scrolling near the top loads the next older page, and the reader's place
+ *   is kept: the first message shown before the page came stays where it was.
+ */
+export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props) {
+  const rows = useMemo(
+    () => buildTimeline(timeline.messages, { selfId: self.id }),
+    [timeline.messages, self.id],
+  );
+  const scroller = useRef<HTMLDivElement>(null);
+  /** Mirrors `atBottom` for effects and observers. */
+  const stick = useRef(true);
+  /** Set just before an older page is requested: a message row and its distance from the top. */
+  const anchor = useRef<{ key: string; offset: number } | null>(null);
+  const previousLast = useRef<string | undefined>(undefined);
+  const [atBottom, setAtBottom] = useState(true);
+  /** The last row the reader has seen at the bottom. */
+  const [seenKey, setSeenKey] = useState<string | undefined>(undefined);
+
+  const firstMessageKey = rows.find((row) => row.kind === 'message')?.key;
+  const last = rows.at(-1);
+  const lastKey = last?.key;
+  const canLoadOlder = timeline.historyLoaded && timeline.hasMore && !timeline.loadingOlder;
+  const unseen = atBottom ? 0 : countUnseen(rows, seenKey);
+
+  const loadOlder = () => {
+    const element = scroller.current;
+    if (!element || !canLoadOlder) return;
+    const node = firstMessageKey ? findRow(element, firstMessageKey) : null;
+    anchor.current =
+      node && firstMessageKey ? { key: firstMessageKey, offset: rowTop(element, node) } : null;
+    onLoadOlder();
+  };
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const saved = anchor.current;
+    const lastChanged = lastKey !== previousLast.current;
+    previousLast.current = lastKey;
+
+    if (saved && saved.key !== firstMessageKey) {
+      // An older page was prepended: put the anchor row back where it was.
+      const node = findRow(element, saved.key);
+      if (node) element.scrollTop += rowTop(element, node) - saved.offset;
+      anchor.current = null;
+      return;
+    }
+    if (saved && !timeline.loadingOlder) anchor.current = null;
+
+    const justSent = last?.kind === 'message' && last.own && last.entry.status === 'pending';
+    if (lastChanged && (stick.current || justSent)) {
+      element.scrollTop = element.scrollHeight;
+      stick.current = true;
+    }
+  }, [firstMessageKey, lastKey, last, timeline.loadingOlder]);
+
+  // A list too short to scroll cannot be scrolled to its top: load until it fills or ends.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element && canLoadOlder && element.scrollHeight <= element.clientHeight + LOAD_PX) {
+      loadOlder();
+    }
+  });
+
+  // The list's box changes (window, composer growing): stay at the bottom if there.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const bottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_PX;
+    // Everything up to now was seen while at the bottom.
+    if (bottom || stick.current) setSeenKey(lastKey);
+    stick.current = bottom;
+    setAtBottom(bottom);
+    if (element.scrollTop < LOAD_PX) loadOlder();
+  };
+
+  const jumpToLatest = () => {
+    const element = scroller.current;
+    if (!element) return;
+    element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
+  };
+
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        className="min-h-0 flex-1 overflow-y-auto pb-3 [overflow-anchor:none]"
+        data-testid="message-list"
+        tabIndex={0}
+        aria-label="Message history"
+      >
+        <div className="flex justify-center px-4 pt-3">
+          {timeline.hasMore ? (
+            <button
+              type="button"
+              onClick={loadOlder}
+              disabled={!canLoadOlder}
+              className={secondaryButtonClass}
+              data-testid="load-older"
+            >
+              {timeline.loadingOlder ? 'Loading…' : 'Load older messages'}
+            </button>
+          ) : timeline.historyLoaded ? (
+            <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="history-start">
+              {rows.length === 0 ? 'No messages yet. Say hello!' : 'This is the start of the room.'}
+            </p>
+          ) : (
+            !timeline.error && (
+              <p className="text-xs text-zinc-500" data-testid="history-loading">
+                Loading messages…
+              </p>
+            )
+          )}
+        </div>
+
+        <ol role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages">
+          {rows.map((row) =>
+            row.kind === 'day' ? (
+              <li key={row.key} className="my-4 flex items-center gap-3 px-4" role="separator">
+                <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+                <time
+                  dateTime={row.at}
+                  className="text-xs font-medium text-zinc-500 dark:text-zinc-400"
+                >
+                  {new Date(row.at).toLocaleDateString([], DAY)}
+                </time>
+                <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+              </li>
+            ) : (
+              <MessageItem key={row.key} row={row} onRetry={onRetry} />
+            ),
+          )}
+        </ol>
+      </div>
+
+      {unseen > 0 && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-600 px-4 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-sky-700 ${focusRing}`}
+          data-testid="jump-to-latest"
+        >
+          {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Messages from others after the last row seen. */
+function countUnseen(rows: readonly TimelineRow[], seenKey: string | undefined): number {
+  const from = seenKey === undefined ? -1 : rows.findIndex((row) => row.key === seenKey);
+  if (from < 0) return 0;
+  let count = 0;
+  for (const row of rows.slice(from + 1)) if (row.kind === 'message' && !row.own) count += 1;
+  return count;
+}
+
+function findRow(list: HTMLElement, key: string): HTMLElement | null {
+  for (const node of list.querySelectorAll<HTMLElement>('[data-row-key]')) {
+    if (node.dataset.rowKey === key) return node;
+  }
+  return null;
+}
+
+/** A row's distance from the top of the scrolling box's viewport. */
+function rowTop(list: HTMLElement, node: HTMLElement): number {
+  return node.getBoundingClientRect().top - list.getBoundingClientRect().top;
+}

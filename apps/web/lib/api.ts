@@ -1,0 +1,169 @@
+import {
+  isErrorCode,
+  type AddMemberBody,
+  type AuthResponse,
+  type CreateDmBody,
+  type CreateRoomBody,
+  type Credentials,
+  type ErrorCode,
+  type HistoryQuery,
+  type HistoryResponse,
+  type MeResponse,
+  type PresenceResponse,
+  type RoomResponse,
+  type RoomsResponse,
+} from '@chat/shared';
+
+/** A page of `GET /api/rooms/:id/messages`: the shared query, with a numeric limit. */
+export type HistoryPage = Pick<HistoryQuery, 'before'> & { limit?: number };
+
+/** Protocol error codes, plus the two failures that never reach the server's error handler. */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'bad_response';
+
+/** A failed HTTP call: the server's `{ error: { code, message } }`, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/** A message fit to show a user, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const text = capitalize(error.message);
+    if (error.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+      const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      return `${withStop(text)} Try again in ${seconds} s.`;
+    }
+    return text;
+  }
+  return 'Something went wrong, please try again';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function withStop(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+export interface ApiClientOptions {
+  /** The server's base URL; `''` means the page's own origin. */
+  baseUrl: string;
+  /** The current session's token, sent as `Authorization: Bearer`. */
+  getToken: () => string | null;
+  /** Called when an authenticated call gets 401, with the token that call used. */
+  onUnauthorized?: (token: string) => void;
+  fetch?: typeof fetch;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** false: no Authorization header (register, login). Default true. */
+  auth?: boolean;
+  /** Overrides getToken() (logout sends the token it is revoking). */
+  token?: string;
+}
+
+/** The typed HTTP API of PROTOCOL.md. Every method resolves with the body or throws an ApiError. */
+export function createApiClient(options: ApiClientOptions) {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  async function request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}) {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = opts.auth === false ? null : (opts.token ?? options.getToken());
+    if (token) headers.Authorization = `Bearer ${token}`;
+    // Only send a content type with a body: Fastify refuses an empty JSON body.
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await doFetch(options.baseUrl + path + queryString(opts.query), {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      throw new ApiError(0, 'network_error', 'Cannot reach the chat server');
+    }
+
+    if (response.status === 204) return undefined as T;
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (response.ok) {
+      if (payload === undefined) {
+        throw new ApiError(response.status, 'bad_response', 'The server sent an unreadable answer');
+      }
+      return payload as T;
+    }
+    const error = toApiError(response.status, payload);
+    if (response.status === 401 && token && opts.auth !== false) options.onUnauthorized?.(token);
+    throw error;
+  }
+
+  return {
+    register: (credentials: Credentials) =>
+      request<AuthResponse>('POST', '/api/auth/register', { body: credentials, auth: false }),
+    login: (credentials: Credentials) =>
+      request<AuthResponse>('POST', '/api/auth/login', { body: credentials, auth: false }),
+    /** Revokes `token` (the caller may already have forgotten it locally). */
+    logout: (token: string) => request<void>('POST', '/api/auth/logout', { token }),
+    me: () => request<MeResponse>('GET', '/api/me'),
+    listRooms: () => request<RoomsResponse>('GET', '/api/rooms'),
+    createRoom: (body: CreateRoomBody) => request<RoomResponse>('POST', '/api/rooms', { body }),
+    /** Adds `username` to a private room (204, also when already a member). */
+    addMember: (roomId: string, body: AddMemberBody) =>
+      request<void>('POST', `/api/rooms/${encodeURIComponent(roomId)}/members`, { body }),
+    /** The one DM room with `username`, created on the first call. */
+    openDm: (body: CreateDmBody) => request<RoomResponse>('POST', '/api/dms', { body }),
+    presence: () => request<PresenceResponse>('GET', '/api/presence'),
+    history: (roomId: string, query: HistoryPage = {}) =>
+      request<HistoryResponse>('GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`, {
+        query: { before: query.before, limit: query.limit },
+      }),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+function queryString(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  const body =
+    typeof payload === 'object' && payload !== null && 'error' in payload
+      ? (payload as { error: unknown }).error
+      : undefined;
+  if (typeof body === 'object' && body !== null) {
+    const { code, message, retryAfterMs } = body as Record<string, unknown>;
+    if (isErrorCode(code) && typeof message === 'string') {
+      return new ApiError(
+        status,
+        code,
+        message,
+        typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+      );
+    }
+  }
+  return new ApiError(status, 'bad_response', `The server answered ${status}`);
+}

@@ -1,0 +1,70 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  JoinRoomPayload,
+  JoinRoomResult,
+  ReadRoomPayload,
+  SendMessagePayload,
+  SendMessageResult,
+  ServerToClientEvents,
+  TypingPayload,
+} from '@chat/shared';
+
+/** The client's view of the protocol: it listens to server events and emits client events. */
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** How long an emit waits for its ack before it counts as lost. */
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** The `connect_error` message the server gives for a missing, unknown or revoked token. */
+export const UNAUTHORIZED_CONNECT_ERROR = 'unauthorized';
+
+/**
+ * A socket for one session. It does not connect until `socket.connect()`, and
+ * never shares its connection with another socket (each token gets its own).
+ * `serverUrl` `''` means the page's own origin.
+ */
+export function createChatSocket(serverUrl: string, token: string): ChatSocket {
+  return io(serverUrl || window.location.origin, {
+    path: '/socket.io',
+    auth: { token },
+    autoConnect: false,
+    forceNew: true,
+  });
+}
+
+/*
+ * Acked emits. Each resolves with the server's ack ({ ok: true, ... } or
+ * { ok: false, error }) and rejects when no ack can come: the timeout ran out
+ * or the socket disconnected first. Callers check `socket.connected` before
+ * emitting, so nothing sits in socket.io's offline buffer and gets sent before
+ * the rooms are joined again.
+ */
+
+export function emitJoin(
+  socket: ChatSocket,
+  payload: JoinRoomPayload,
+): Promise<Ack<JoinRoomResult>> {
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:join', payload);
+}
+
+export function emitSend(
+  socket: ChatSocket,
+  payload: SendMessagePayload,
+): Promise<Ack<SendMessageResult>> {
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload);
+}
+
+/** Moves the read marker; the server answers every socket of the user with `room:read`. */
+export function emitRead(socket: ChatSocket, payload: ReadRoomPayload): Promise<Ack> {
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', payload);
+}
+
+/**
+ * Typing is fire-and-forget for the UI, but the server ignores events without
+ * an ack callback, so one is always passed (and its answer dropped).
+ */
+export function emitTyping(socket: ChatSocket, payload: TypingPayload): void {
+  socket.timeout(ACK_TIMEOUT_MS).emit('typing', payload, () => {});
+}

@@ -1,0 +1,278 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Cluster, REPO_ROOT, type TargetName } from './cluster';
+import { formatProfile, largestProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { ensureOpenFiles, installCleanup, killAllNow, nowMs } from './proc';
+import {
+  fanoutSummary,
+  goals,
+  goalsTable,
+  idleTable,
+  ratiosTable,
+  SCENARIOS,
+  stepsTable,
+  stormTable,
+  type AllResults,
+  type ScenarioName,
+} from './report';
+import type { ScenarioContext } from './scenarios/common';
+import { runFanout } from './scenarios/fanout';
+import { runIdle } from './scenarios/idle';
+import { runStorm } from './scenarios/storm';
+import { settingsFor } from './settings';
+
+const USAGE = `usage: npm run bench -- [scenario...] [options]
+
+scenarios: rooms, bigroom, idle, connect-storm (default: all)
+
+options:
+  --baseline        also run the scenarios against the baseline server (bench/src/baseline)
+  --ceiling         also run rooms, bigroom (and idle, as a floor) against the bare ws ceiling
+  --storm-online    connect-storm with every user already online (one idle connection each,
+                    opened first), so the storm triggers no presence broadcasts (experiment)
+  --quick           smoke run: fewer clients, short steps (numbers are not meaningful)
+  --out FILE        JSON results file (default bench/results/<timestamp>.json)
+  --targets LIST    run exactly these targets, comma separated: ours,baseline,ceiling
+  --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search
+  --profile         run server instances with node --cpu-prof and summarise the profiles
+  --workers N       load-generator threads (default 2)
+  -h, --help        this text`;
+
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const redis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: model,
+    memTotalGiB: +(os.totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    redis: redis ?? 'not found',
+    kernel: os.release(),
+    loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      baseline: { type: 'boolean', default: false },
+      ceiling: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      targets: { type: 'string' },
+      rates: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'storm-online': { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const unknown = positionals.filter((p) => !SCENARIOS.includes(p as ScenarioName));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}\n\n${USAGE}`);
+  const scenarios: ScenarioName[] =
+    positionals.length > 0 ? SCENARIOS.filter((s) => positionals.includes(s)) : SCENARIOS;
+
+  let targets: TargetName[];
+  if (values.targets) {
+    targets = values.targets.split(',').map((t) => t.trim()) as TargetName[];
+    for (const t of targets)
+      if (!['ours', 'baseline', 'ceiling'].includes(t)) throw new Error(`unknown target ${t}`);
+  } else {
+    targets = [...(values.baseline ? (['baseline'] as const) : []), 'ours'];
+    if (values.ceiling) targets.push('ceiling');
+  }
+  // The baseline runs first: ours then also runs at the baseline's best rate.
+  const order: TargetName[] = ['baseline', 'ours', 'ceiling'];
+  targets = order.filter((t) => targets.includes(t));
+
+  const settings = settingsFor(values.quick);
+  settings.storm.usersOnline = values['storm-online'];
+  if (values.workers) settings.workers = Math.max(1, Number(values.workers));
+  if (values.rates)
+    settings.rates = values.rates
+      .split(',')
+      .map(Number)
+      .filter((r) => r > 0);
+
+  if (targets.includes('ours') && !existsSync(path.join(REPO_ROOT, 'apps/server/dist/index.js')))
+    throw new Error('apps/server/dist/index.js is missing: run npm run build -w @chat/server');
+  if (spawnSync('redis-server', ['--version']).status !== 0 && targets.some((t) => t !== 'ceiling'))
+    throw new Error('redis-server is not on PATH (apt-get install -y redis-server)');
+
+  const filesWarning = ensureOpenFiles(
+    Math.max(settings.idle.connections, settings.storm.connections) + 2048,
+  );
+  if (filesWarning) process.stderr.write(`bench: warning: ${filesWarning}\n`);
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const outFile = values.out ? path.resolve(values.out) : path.join(resultsDir, `${stamp}.json`);
+  const profileRoot = values.profile ? path.join(resultsDir, `profiles-${stamp}`) : undefined;
+
+  const started = nowMs();
+  const info = machine();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(
+    `bench: ${targets.join(', ')} × ${scenarios.join(', ')}${values.quick ? ' (quick smoke run)' : ''}`,
+  );
+  log(
+    `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memTotalGiB} GiB, node ${info.node}, load ${info.loadavgAtStart.join(' ')}`,
+  );
+
+  const results: AllResults = {};
+  const profiles: Record<string, ProfileSummary> = {};
+  installCleanup();
+
+  for (const target of targets) {
+    const cluster = new Cluster(target);
+    const res: NonNullable<AllResults[TargetName]> = {};
+    results[target] = res;
+    // The ceiling is a fan-out reference; its idle figures (a bare ws
+    // connection, no auth) are a floor for memory per connection.
+    const wanted = scenarios.filter((s) => target !== 'ceiling' || s !== 'connect-storm');
+    if (wanted.length === 0) continue;
+    log(`\n== ${target} ==`);
+    try {
+      await cluster.startRedis();
+      await cluster.startInstances(settings.instances);
+      const t0 = nowMs();
+      const accounts = await cluster.registerUsers(settings.users, 12);
+      const roomCount = Math.ceil(settings.rooms.clients / settings.rooms.roomSize);
+      const names = [...Array.from({ length: roomCount }, (_, i) => `room-${i}`), 'bigroom'];
+      const roomIds = await cluster.createRooms(names, accounts);
+      if (target !== 'ceiling')
+        log(
+          `  setup: ${accounts.length} users registered, ${roomIds.length} rooms created in ${((nowMs() - t0) / 1000).toFixed(1)} s`,
+        );
+      await cluster.stopInstances();
+      const ctx: ScenarioContext = {
+        cluster,
+        target,
+        settings,
+        accounts,
+        roomIds,
+        runTag: randomBytes(3).toString('hex'),
+        log,
+      };
+      for (const scenario of wanted) {
+        log(`-- ${target} / ${scenario}`);
+        const dir = profileRoot ? path.join(profileRoot, `${target}-${scenario}`) : undefined;
+        cluster.profileDir = dir;
+        const s0 = nowMs();
+        try {
+          switch (scenario) {
+            case 'rooms':
+            case 'bigroom': {
+              const baseBest = results.baseline?.[scenario]?.best?.rate;
+              const extra = target === 'ours' && baseBest !== undefined ? [baseBest] : [];
+              res[scenario] = await runFanout(ctx, scenario, extra);
+              const r = res[scenario];
+              if (r.error) log(`  ERROR: ${r.error}`);
+              break;
+            }
+            case 'idle':
+              res.idle = await runIdle(ctx);
+              log(
+                `  RSS ${(res.idle.rssPerConnBytes / 1024).toFixed(1)} KB/conn, heap ${(res.idle.heapPerConnBytes / 1024).toFixed(1)} KB/conn, idle CPU ${res.idle.idleCorePct.toFixed(2)}% of a core`,
+              );
+              break;
+            case 'connect-storm':
+              res['connect-storm'] = await runStorm(ctx);
+              log(
+                `  ${res['connect-storm'].ok} ok, ${res['connect-storm'].failed} failed, ${res['connect-storm'].connectionsPerSec.toFixed(0)} conn/s, p99 ${res['connect-storm'].connectTime.p99Ms.toFixed(1)} ms`,
+              );
+              break;
+          }
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          log(`  ERROR in ${target}/${scenario}: ${message}`);
+          res.error = `${scenario}: ${message}`;
+          await cluster.stopInstances();
+        }
+        log(`  (${((nowMs() - s0) / 1000).toFixed(0)} s)`);
+        if (dir) {
+          const file = largestProfile(dir);
+          if (file) {
+            const summary = summarizeProfile(file, 30);
+            profiles[`${target}/${scenario}`] = summary;
+            log(formatProfile(summary, 15));
+          }
+        }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`  ERROR in ${target}: ${message}`);
+      res.error = message;
+    } finally {
+      await cluster.stop();
+    }
+  }
+
+  const durationSec = (nowMs() - started) / 1000;
+  const goalList = goals(results);
+  const sections: string[] = [];
+  for (const name of ['rooms', 'bigroom'] as const) {
+    if (!Object.values(results).some((r) => r?.[name])) continue;
+    sections.push(`### ${name}\n\n${fanoutSummary(results, name)}`);
+    for (const [target, res] of Object.entries(results)) {
+      const r = res?.[name];
+      if (r) {
+        sections.push(
+          `${name} / ${target}: ${r.clients} clients, ${r.rooms} room(s) of ${r.roomSize}, ${r.instances} instance(s), ${r.placement}; ${r.sioClients} socket.io-client sockets (${r.totals.sio.deliveries} deliveries, ${r.totals.sio.duplicates} dup, ${r.totals.sio.outOfOrder} ooo)\n\n${stepsTable(r)}`,
+        );
+      }
+    }
+  }
+  if (Object.values(results).some((r) => r?.idle))
+    sections.push(`### idle\n\n${idleTable(results)}`);
+  if (Object.values(results).some((r) => r?.['connect-storm']))
+    sections.push(`### connect-storm\n\n${stormTable(results)}`);
+  sections.push(`### ratios\n\n${ratiosTable(results)}`);
+  sections.push(`### targets\n\n${goalsTable(goalList)}`);
+  const report = sections.join('\n\n');
+  log(`\n${report}\n`);
+
+  const json = {
+    version: 1,
+    startedAt: new Date(Date.now() - durationSec * 1000).toISOString(),
+    durationSec: +durationSec.toFixed(1),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { ...info, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
+    settings,
+    targets,
+    scenarios,
+    results,
+    goals: goalList,
+    profiles,
+  };
+  writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
+  const mdFile = outFile.replace(/\.json$/, '') + '.md';
+  writeFileSync(mdFile, `${report}\n`);
+  log(
+    `results: ${path.relative(process.cwd(), outFile)} (tables: ${path.relative(process.cwd(), mdFile)})`,
+  );
+  log(`done in ${durationSec.toFixed(0)} s`);
+}
+
+main().then(
+  () => {
+    killAllNow();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    killAllNow();
+    process.exit(1);
+  },
+);

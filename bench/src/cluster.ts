@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { AuthResponse, RoomResponse } from '@chat/shared';
+import { freePort, sampleProc, sleep, startProcess, stopProcess, type Proc } from './proc';
+
+/*
+ * The system under test: its own redis-server (ours and baseline) and N
+ * server processes on loopback ports, started, restarted and stopped here.
+ */
+
+export type TargetName = 'ours' | 'baseline' | 'ceiling';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface Account {
+  userId: string;
+  username: string;
+  token: string;
+}
+
+export interface RedisCommandStat {
+  command: string;
+  calls: number;
+  /** Time Redis spent executing it (not reading or writing sockets), µs. */
+  usec: number;
+  usecPerCall: number;
+}
+
+export interface Instance {
+  name: string;
+  port: number;
+  proc: Proc;
+}
+
+export class Cluster {
+  instances: Instance[] = [];
+  redisProc: Proc | undefined;
+  redis: Redis | undefined;
+  redisPort = 0;
+  private generation = 0;
+  private readonly runId = randomBytes(3).toString('hex');
+
+  /** Directory for node --cpu-prof output of the instances started next; unset: no profiling. */
+  profileDir: string | undefined;
+
+  constructor(readonly target: TargetName) {}
+
+  get usesRedis(): boolean {
+    return this.target !== 'ceiling';
+  }
+
+  async startRedis(): Promise<void> {
+    if (!this.usesRedis) return;
+    this.redisPort = await freePort();
+    this.redisProc = await startProcess(
+      `redis(${this.target})`,
+      'redis-server',
+      [
+        '--port',
+        String(this.redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+        '--loglevel',
+        'warning',
+        '--dir',
+        '/tmp',
+      ],
+      {},
+    );
+    this.redis = new Redis({ host: '127.0.0.1', port: this.redisPort, lazyConnect: true });
+    this.redis.on('error', () => {});
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await this.redis.connect();
+        await this.redis.ping();
+        break;
+      } catch (error) {
+        if (Date.now() > deadline)
+          throw new Error(`redis did not start: ${String(error)}`, { cause: error });
+        await sleep(100);
+        this.redis.disconnect();
+      }
+    }
+  }
+
+  private command(
+    index: number,
+    port: number,
+    gcHook: boolean,
+  ): { args: string[]; env: NodeJS.ProcessEnv } {
+    const profile = this.profileDir ? ['--cpu-prof', '--cpu-prof-dir', this.profileDir] : [];
+    if (gcHook) profile.push('--expose-gc', '-r', path.join(__dirname, 'gc-hook.js'));
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    };
+    switch (this.target) {
+      case 'ours':
+        Object.assign(env, {
+          REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
+          MESSAGE_RATE_PER_SEC: '0',
+          LOG_LEVEL: 'warn',
+          INSTANCE_ID: `bench-${this.runId}-${this.generation}-${index + 1}`,
+          CORS_ORIGIN: 'http://127.0.0.1:3000',
+        });
+        return { args: [...profile, path.join(REPO_ROOT, 'apps/server/dist/index.js')], env };
+      case 'baseline':
+        env.REDIS_URL = `redis://127.0.0.1:${this.redisPort}`;
+        return { args: [...profile, path.join(__dirname, 'baseline/server.js')], env };
+      case 'ceiling':
+        if (process.env.BENCH_CEILING_CORK) env.BENCH_CEILING_CORK = process.env.BENCH_CEILING_CORK;
+        if (process.env.BENCH_CEILING_FAULT)
+          env.BENCH_CEILING_FAULT = process.env.BENCH_CEILING_FAULT;
+        return { args: [...profile, path.join(__dirname, 'ceiling/server.js')], env };
+    }
+  }
+
+  /**
+   * Starts `count` fresh server processes (after stopping any running ones).
+   * `gcHook`: preload gc-hook.js, so that collectGarbage() can run a full GC.
+   */
+  async startInstances(count: number, gcHook = false): Promise<void> {
+    await this.stopInstances();
+    if (this.target === 'ours' && this.redis) await this.clearPresence();
+    this.generation += 1;
+    this.instances = await Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const port = await freePort();
+        const { args, env } = this.command(index, port, gcHook);
+        const name = `${this.target}-${index + 1}`;
+        const proc = await startProcess(name, process.execPath, args, { env, cwd: REPO_ROOT });
+        await this.waitReady(proc, port);
+        return { name, port, proc };
+      }),
+    );
+  }
+
+  private async waitReady(proc: Proc, port: number): Promise<void> {
+    const probe = this.target === 'ours' ? '/readyz' : '/healthz';
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+        throw new Error(`${proc.name} exited at start-up:\n${proc.tail()}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${probe}`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${proc.name} did not become ready:\n${proc.tail()}`);
+      await sleep(100);
+    }
+  }
+
+  async stopInstances(): Promise<void> {
+    await Promise.all(this.instances.map((instance) => stopProcess(instance.proc, 12_000)));
+    this.instances = [];
+  }
+
+  /**
+   * Ours keeps presence in Redis per instance id; instances of an earlier
+   * scenario that stopped would otherwise be reaped (and announced offline to
+   * every socket) in the middle of the next one.
+   */
+  private async clearPresence(): Promise<void> {
+    const redis = this.redis!;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'chat:presence:*', 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+
+  async stop(): Promise<void> {
+    await this.stopInstances();
+    this.redis?.disconnect();
+    this.redis = undefined;
+    if (this.redisProc) await stopProcess(this.redisProc, 3000);
+    this.redisProc = undefined;
+  }
+
+  /** Registers `count` users through the instances (round-robin), `concurrency` at a time. */
+  async registerUsers(count: number, concurrency: number): Promise<Account[]> {
+    if (this.target === 'ceiling') {
+      return Array.from({ length: count }, (_, i) => ({
+        userId: `user-${i}`,
+        username: `user-${i}`,
+        token: `token-${i}`,
+      }));
+    }
+    const accounts: Account[] = new Array<Account>(count);
+    let next = 0;
+    const lane = async () => {
+      while (next < count) {
+        const i = next++;
+        const instance = this.instances[i % this.instances.length]!;
+        const username = `b${this.runId}_${i}`;
+        const body = await postJson<AuthResponse>(instance.port, '/api/auth/register', {
+          username,
+          password: 'bench-password-1',
+        });
+        accounts[i] = { userId: body.user.id, username, token: body.token };
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return accounts;
+  }
+
+  /**
+   * Creates public rooms, spreading creation over users (room creation is
+   * rate-limited per user: burst 20).
+   */
+  async createRooms(names: string[], creators: Account[]): Promise<string[]> {
+    if (this.target === 'ceiling') return names.map((name) => `room-${name}`);
+    const ids: string[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const creator = creators[Math.floor(i / 10) % creators.length]!;
+      const instance = this.instances[i % this.instances.length]!;
+      const body = await postJson<RoomResponse>(
+        instance.port,
+        '/api/rooms',
+        { name: `${names[i]}-${this.runId}` },
+        creator.token,
+      );
+      ids.push(body.room.id);
+    }
+    return ids;
+  }
+
+  /** Zeroes Redis's per-command statistics (CONFIG RESETSTAT). */
+  async resetRedisStats(): Promise<void> {
+    await this.redis?.config('RESETSTAT');
+  }
+
+  /**
+   * Redis's per-command statistics since the last reset (INFO commandstats),
+   * busiest first. Commands run by Lua scripts are counted too, so a script's
+   * time includes theirs.
+   */
+  async redisCommandStats(): Promise<RedisCommandStat[]> {
+    if (!this.redis) return [];
+    const info = await this.redis.info('commandstats');
+    const stats: RedisCommandStat[] = [];
+    for (const match of info.matchAll(
+      /^cmdstat_(\S+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/gm,
+    )) {
+      stats.push({
+        command: match[1]!,
+        calls: Number(match[2]),
+        usec: Number(match[3]),
+        usecPerCall: Number(match[4]),
+      });
+    }
+    return stats.sort((a, b) => b.usec - a.usec);
+  }
+
+  /** Asks every instance started with gcHook for a full garbage collection. */
+  async collectGarbage(): Promise<void> {
+    for (const instance of this.instances) {
+      try {
+        process.kill(instance.proc.pid, 'SIGUSR2');
+      } catch {
+        // gone
+      }
+    }
+    await sleep(500);
+  }
+
+  /** V8 heap in use of one instance: /metrics for ours, /debug/memory for the others. */
+  async heapBytes(instance: Instance): Promise<number> {
+    if (this.target === 'ours') {
+      const text = await (await fetch(`http://127.0.0.1:${instance.port}/metrics`)).text();
+      const match = /^chat_process_nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text);
+      return match ? Number(match[1]) : NaN;
+    }
+    const body = (await (await fetch(`http://127.0.0.1:${instance.port}/debug/memory`)).json()) as {
+      heapUsed: number;
+    };
+    return body.heapUsed;
+  }
+
+  /** CPU seconds and RSS of every instance and of Redis, right now. */
+  sample(): {
+    instances: { cpuSec: number; rssBytes: number }[];
+    redis: { cpuSec: number; rssBytes: number };
+  } {
+    return {
+      instances: this.instances.map((instance) => sampleProc(instance.proc.pid)),
+      redis: this.redisProc ? sampleProc(this.redisProc.pid) : { cpuSec: 0, rssBytes: 0 },
+    };
+  }
+}
+
+export async function postJson<T>(
+  port: number,
+  pathname: string,
+  body: unknown,
+  token?: string,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.ok) return JSON.parse(text) as T;
+    if (response.status === 429 && attempt < 30) {
+      const wait = Number(response.headers.get('retry-after') ?? '1');
+      await sleep(Math.max(100, wait * 1000));
+      continue;
+    }
+    throw new Error(`POST ${pathname} on port ${port}: ${response.status} ${text.slice(0, 300)}`);
+  }
+}

@@ -1,0 +1,31 @@
+# The chat server: build in one stage, run the compiled JavaScript with
+# production dependencies only, as the unprivileged `node` user.
+# Build from the repository root:  docker build -f deploy/server.Dockerfile .
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.base.json ./
+COPY packages/shared/package.json packages/shared/
+COPY apps/server/package.json apps/server/
+RUN npm install --no-audit --no-fund --workspace @chat/shared --workspace @chat/server --include-workspace-root
+COPY packages/shared packages/shared
+COPY apps/server apps/server
+RUN npm run build --workspace @chat/shared --workspace @chat/server \
+ && npm prune --omit=dev --workspace @chat/shared --workspace @chat/server
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=8000
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/packages/shared/package.json packages/shared/
+COPY --from=build /app/packages/shared/dist packages/shared/dist
+COPY --from=build /app/apps/server/package.json apps/server/
+COPY --from=build /app/apps/server/dist apps/server/dist
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM drains gracefully (see docs/OPERATIONS.md); node runs as PID 1 with its own handlers.
+STOPSIGNAL SIGTERM
+CMD ["node", "apps/server/dist/index.js"]

@@ -1,0 +1,29 @@
+# The web app: Next.js built once, served by `next start` as the unprivileged
+# `node` user. CHAT_SERVER_URL (read per request) says where the browser finds
+# the chat server; empty means the page's own origin (behind the same nginx).
+# Build from the repository root:  docker build -f deploy/web.Dockerfile .
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.base.json ./
+COPY packages/shared/package.json packages/shared/
+COPY apps/web/package.json apps/web/
+RUN npm install --no-audit --no-fund --workspace @chat/shared --workspace @chat/web --include-workspace-root
+COPY packages/shared packages/shared
+COPY apps/web apps/web
+RUN npm run build --workspace @chat/shared --workspace @chat/web \
+ && npm prune --omit=dev --workspace @chat/shared --workspace @chat/web
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/packages/shared/package.json packages/shared/
+COPY --from=build /app/packages/shared/dist packages/shared/dist
+COPY --from=build /app/apps/web/package.json /app/apps/web/next.config.ts apps/web/
+COPY --from=build /app/apps/web/.next apps/web/.next
+USER node
+EXPOSE 3000
+WORKDIR /app/apps/web
+CMD ["node", "/app/node_modules/next/dist/bin/next", "start", "--port", "3000"]

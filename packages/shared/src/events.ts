@@ -1,0 +1,68 @@
+import type { ErrorBody } from './errors';
+import type { Message, Room, User } from './models';
+import type {
+  JoinRoomPayload,
+  LeaveRoomPayload,
+  ReadRoomPayload,
+  SendMessagePayload,
+  TypingPayload,
+} from './schemas';
+
+/** Every ack: `{ ok: true, ...result }` or `{ ok: false, error }`. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
+
+export interface JoinRoomResult {
+  room: Room;
+  /** Every message after `after`, oldest first; empty when `after` was absent. */
+  missed: Message[];
+}
+
+export interface SendMessageResult {
+  message: Message;
+}
+
+/**
+ * Client-to-server events. Each takes a payload and an ack; a missing ack
+ * means the event is ignored (there is nobody to answer).
+ */
+export interface ClientToServerEvents {
+  'room:join': (payload: JoinRoomPayload, ack: AckCallback<JoinRoomResult>) => void;
+  'room:leave': (payload: LeaveRoomPayload, ack: AckCallback) => void;
+  'message:send': (payload: SendMessagePayload, ack: AckCallback<SendMessageResult>) => void;
+  typing: (payload: TypingPayload, ack: AckCallback) => void;
+  /** Extension: move the caller's read marker in a room. */
+  'room:read': (payload: ReadRoomPayload, ack: AckCallback) => void;
+}
+
+export interface TypingEvent {
+  roomId: string;
+  user: User;
+  typing: boolean;
+}
+
+export interface PresenceEvent {
+  user: User;
+  online: boolean;
+}
+
+/** Extension: the caller's read marker moved (sent to all of the caller's sockets). */
+export interface RoomReadEvent {
+  roomId: string;
+  messageId: string;
+}
+
+export interface ServerToClientEvents {
+  /** To every socket that joined the room, on every instance, in the room's order. */
+  'message:new': (message: Message) => void;
+  /** To the room's other sockets. */
+  typing: (event: TypingEvent) => void;
+  /** To every socket, when a user's first connection opens or last one closes. */
+  presence: (event: PresenceEvent) => void;
+  /** To every socket, when a public room is created. */
+  'room:created': (room: Room) => void;
+  /** Extension: to the added user's sockets when they become a member of a private room or DM. */
+  'room:added': (room: Room) => void;
+  /** Extension: to the user's own sockets when their read marker moves. */
+  'room:read': (event: RoomReadEvent) => void;
+}

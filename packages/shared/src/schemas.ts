@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { LIMITS, USERNAME_PATTERN } from './limits';
+import { isMessageId } from './message-id';
+
+/*
+ * Schemas for everything a client sends: HTTP bodies and queries, and the
+ * payloads of client-to-server Socket.IO events. Objects strip unknown keys,
+ * so fields a client adds on its own (a `userId`, a `username`) never reach
+ * the server's logic: identity comes from the token only.
+ */
+
+/** Rejects lone UTF-16 surrogates, which cannot be stored as UTF-8 unchanged. */
+const wellFormed = (value: string) => value.isWellFormed();
+
+export const usernameSchema = z
+  .string()
+  .min(LIMITS.usernameMin, `username must be at least ${LIMITS.usernameMin} characters`)
+  .max(LIMITS.usernameMax, `username must be at most ${LIMITS.usernameMax} characters`)
+  .regex(USERNAME_PATTERN, 'username may contain only letters, digits, "_", "." and "-"');
+
+export const passwordSchema = z
+  .string()
+  .min(LIMITS.passwordMin, `password must be at least ${LIMITS.passwordMin} characters`)
+  .max(LIMITS.passwordMax, `password must be at most ${LIMITS.passwordMax} characters`)
+  .refine(wellFormed, 'password must be valid unicode');
+
+export const credentialsSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const roomNameSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.roomNameMin, 'room name must not be empty')
+  .max(LIMITS.roomNameMax, `room name must be at most ${LIMITS.roomNameMax} characters`)
+  .refine(wellFormed, 'room name must be valid unicode');
+
+export const createRoomSchema = z.object({
+  name: roomNameSchema,
+  kind: z.enum(['public', 'private']).default('public'),
+});
+export type CreateRoomBody = z.input<typeof createRoomSchema>;
+
+export const addMemberSchema = z.object({ username: usernameSchema });
+export type AddMemberBody = z.infer<typeof addMemberSchema>;
+
+export const createDmSchema = z.object({ username: usernameSchema });
+export type CreateDmBody = z.infer<typeof createDmSchema>;
+
+/** An id the server issued (room, user): bounded, so lookups stay cheap. */
+export const idSchema = z.string().min(1).max(64);
+
+export const messageIdSchema = z.string().max(40).refine(isMessageId, 'not a message id');
+
+export const historyQuerySchema = z.object({
+  before: messageIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.historyMax).default(LIMITS.historyDefault),
+});
+export type HistoryQuery = z.input<typeof historyQuerySchema>;
+
+export const messageTextSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.textMin, 'text must not be empty')
+  .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`)
+  .refine(wellFormed, 'text must be valid unicode');
+
+export const clientIdSchema = z
+  .string()
+  .min(LIMITS.clientIdMin, 'clientId must not be empty')
+  .max(LIMITS.clientIdMax, `clientId must be at most ${LIMITS.clientIdMax} characters`)
+  .refine(wellFormed, 'clientId must be valid unicode');
+
+export const joinRoomSchema = z.object({
+  roomId: idSchema,
+  after: messageIdSchema.optional(),
+});
+export type JoinRoomPayload = z.input<typeof joinRoomSchema>;
+
+export const leaveRoomSchema = z.object({ roomId: idSchema });
+export type LeaveRoomPayload = z.input<typeof leaveRoomSchema>;
+
+export const sendMessageSchema = z.object({
+  roomId: idSchema,
+  text: messageTextSchema,
+  clientId: clientIdSchema,
+});
+export type SendMessagePayload = z.input<typeof sendMessageSchema>;
+
+export const typingSchema = z.object({
+  roomId: idSchema,
+  typing: z.boolean(),
+});
+export type TypingPayload = z.input<typeof typingSchema>;
+
+/** Extension: marks everything up to and including `messageId` as read for the caller. */
+export const readRoomSchema = z.object({
+  roomId: idSchema,
+  messageId: messageIdSchema,
+});
+export type ReadRoomPayload = z.input<typeof readRoomSchema>;
+
+/** Turns a zod error into one short, client-safe sentence. */
+export function describeValidationError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
