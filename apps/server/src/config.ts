@@ -56,8 +56,8 @@ const envSchema = z.object({
   /** Open connections one user may have on one instance; more are refused. */
   MAX_SOCKETS_PER_USER: integer(50, 1),
   /**
-   * A connection whose unsent output passes this many bytes (websocket) or
-   * packets x 4 KiB (polling) is a slow consumer: it is closed, so it cannot
+   * A connection whose unsent output (queued packets plus the websocket's
+   * buffered bytes) passes this many bytes is a slow consumer: it is closed, so it cannot
    * hold the instance's memory hostage; it reconnects and catches up later.
    */
   MAX_SOCKET_BUFFER_BYTES: integer(4 * 1024 * 1024, 64 * 1024),

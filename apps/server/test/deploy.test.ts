@@ -88,3 +88,22 @@ test('the server image exposes the default port and starts the built entry point
   expect(dockerfile).toContain(`EXPOSE ${loadConfig({}).port}`);
   expect(dockerfile).toContain('CMD ["node", "apps/server/dist/index.js"]');
 });
+
+test('.env.sample documents every variable the server reads, with its default', () => {
+  const sample = readFileSync(path.join(deploy, '..', '.env.sample'), 'utf8');
+  const documented = new Map(
+    [...sample.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!]),
+  );
+  // NODE_ENV is the platform's own variable, read only to refuse debug hooks in production.
+  for (const variable of ENV_VARIABLES.filter((name) => name !== 'NODE_ENV')) {
+    expect([variable, documented.has(variable)]).toEqual([variable, true]);
+  }
+  // The documented defaults are the defaults: loading them changes nothing.
+  const fromSample = Object.fromEntries(
+    [...documented].filter(
+      ([name, value]) => value !== '' && ENV_VARIABLES.includes(name as never),
+    ),
+  );
+  const defaults = { ...loadConfig({}), instanceId: 'x' };
+  expect({ ...loadConfig(fromSample), instanceId: 'x' }).toEqual(defaults);
+});

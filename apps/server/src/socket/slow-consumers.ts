@@ -2,15 +2,26 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import type { ChatIoServer } from './types';
 
-/** Engine.IO internals read here: the websocket's queued bytes, the polling buffer. */
+/**
+ * Engine.IO internals read here. Output waits in two places: packets queued
+ * on the connection (`writeBuffer`, which grows while the transport is not
+ * writable, i.e. while the previous websocket write has not reached the
+ * kernel or no polling request is open), and bytes the websocket holds
+ * (`bufferedAmount`).
+ */
 interface EngineConnection {
   transport?: { name?: string; socket?: { bufferedAmount?: number } };
-  writeBuffer?: unknown[];
+  writeBuffer?: { data?: unknown }[];
   close(): void;
 }
 
-/** Rough size of one buffered packet on the polling transport, for the same byte budget. */
-const POLLING_PACKET_BYTES = 4096;
+/** Size of one queued Engine.IO packet: its payload, as Socket.IO encoded it. */
+function packetBytes(packet: { data?: unknown }): number {
+  const { data } = packet;
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
 
 /**
  * Closes connections that stopped reading (a frozen tab, a stalled network,
@@ -43,10 +54,9 @@ export class SlowConsumerGuard {
   sweep(): void {
     for (const socket of this.io.of('/').sockets.values()) {
       const conn = socket.conn as unknown as EngineConnection;
-      const buffered =
-        conn.transport?.name === 'websocket'
-          ? (conn.transport.socket?.bufferedAmount ?? 0)
-          : (conn.writeBuffer?.length ?? 0) * POLLING_PACKET_BYTES;
+      let buffered =
+        conn.transport?.name === 'websocket' ? (conn.transport.socket?.bufferedAmount ?? 0) : 0;
+      for (const packet of conn.writeBuffer ?? []) buffered += packetBytes(packet);
       if (buffered <= this.maxBufferedBytes) continue;
       this.metrics.slowConsumers.inc();
       this.logger.warn(

@@ -11,6 +11,7 @@ import { TestRedis } from '../support/redis-server';
 import { ResilientClient } from '../support/resilient-client';
 import { ServerProcess } from '../support/server-process';
 import { addressesOnDistinctInstances, agentFrom, instanceBehind } from '../support/source-address';
+import { waitUntil } from '../support/wait';
 
 /*
  * The scale-out path as users run it: real server processes, a real nginx
@@ -138,7 +139,13 @@ describe('rolling restart under traffic', () => {
   let nginx: TestNginx;
   const ports: number[] = [];
   const servers: ServerProcess[] = [];
-  const env = () => ({ REDIS_URL: redis.url, MESSAGE_RATE_PER_SEC: '0', PRESENCE_GRACE_MS: '0' });
+  // The clients send as fast as acks return: no message or per-connection event limit.
+  const env = () => ({
+    REDIS_URL: redis.url,
+    MESSAGE_RATE_PER_SEC: '0',
+    SOCKET_EVENTS_PER_SEC: '0',
+    PRESENCE_GRACE_MS: '0',
+  });
 
   beforeAll(async () => {
     redis = await TestRedis.start({ appendOnly: true });
@@ -193,6 +200,11 @@ describe('rolling restart under traffic', () => {
       );
       client.close();
     }
+    // Passive health checks may still mark a just-restarted instance as failed
+    // (fail_timeout); a client retries, so the test waits until the balancer routes again.
+    await waitUntil(async () => (await fetch(`${nginx.url}/readyz`)).ok, {
+      what: 'the balancer to route to a ready instance',
+    });
     const history = await http<{ messages: Message[] }>(
       nginx.url,
       'GET',

@@ -69,7 +69,8 @@ export class TestNginx {
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGQUIT');
+      // SIGTERM: a fast stop; a graceful one (SIGQUIT) would wait for open websockets.
+      this.child.kill('SIGTERM');
       await exited;
     }
     rmSync(this.dir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export class ResilientClient {
   readonly acked: Message[] = [];
   /** Times the connection dropped, and sends that failed (error ack or timeout) before succeeding. */
   disconnects = 0;
+  /** Why each disconnect happened (Socket.IO's reason), for failure messages. */
+  readonly disconnectReasons: string[] = [];
   failedSends = 0;
   private readonly socket: ClientSocket;
   private readonly seen = new Set<string>();
@@ -38,8 +40,9 @@ export class ResilientClient {
       ...(options.agent ? ({ agent: options.agent } as object) : {}),
     });
     this.socket.on('message:new', (message) => this.record(message));
-    this.socket.on('disconnect', () => {
+    this.socket.on('disconnect', (reason) => {
       this.disconnects += 1;
+      this.disconnectReasons.push(reason);
     });
     this.socket.on('connect', () => {
       this.joined = this.join();
@@ -81,9 +84,25 @@ export class ResilientClient {
     throw new Error(`message ${clientId} was never acked`);
   }
 
-  waitForCount(count: number): Promise<void> {
+  /** Resolves once `count` messages were received; fails with the counts after `timeoutMs`. */
+  waitForCount(count: number, timeoutMs = 30_000): Promise<void> {
     if (this.received.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.countWaiters.push({ count, resolve }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.countWaiters = this.countWaiters.filter((waiter) => waiter.resolve !== done);
+        reject(
+          new Error(
+            `received ${this.received.length} of ${count} messages within ${timeoutMs} ms ` +
+              `(disconnects: ${this.disconnectReasons.join(', ') || 'none'})`,
+          ),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.countWaiters.push({ count, resolve: done });
+    });
   }
 
   close(): void {
@@ -93,22 +112,24 @@ export class ResilientClient {
   private async join(): Promise<void> {
     const last = this.received.at(-1)?.id;
     for (;;) {
-      try {
-        const ack = (await this.socket
+      const joined = await new Promise<boolean>((resolve) => {
+        // A callback, not `await emitWithAck`: the live `message:new` events that
+        // follow the ack can be dispatched in the same tick, before an awaited
+        // promise resumes; `missed` must be recorded first, in the ack callback.
+        this.socket
           .timeout(3000)
-          .emitWithAck(
+          .emit(
             'room:join',
             last ? { roomId: this.roomId, after: last } : { roomId: this.roomId },
-          )) as Ack<{
-          missed: Message[];
-        }>;
-        if (ack.ok) {
-          for (const message of ack.missed) this.record(message);
-          return;
-        }
-      } catch {
-        if (!this.socket.connected) return; // the next 'connect' joins again
-      }
+            (error: Error | null, ack: Ack<{ missed: Message[] }>) => {
+              if (error || !ack.ok) return resolve(false);
+              for (const message of ack.missed) this.record(message);
+              resolve(true);
+            },
+          );
+      });
+      if (joined) return;
+      if (!this.socket.connected) return; // the next 'connect' joins again
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -1,0 +1,57 @@
+import { compareMessageIds, type Message } from '@chat/shared';
+import type { ResilientClient } from './resilient-client';
+
+/**
+ * Continuous traffic between resilient clients in one room, and the check
+ * every fault test ends with: every acked message reached every client
+ * exactly once, in the room's order, with nothing else in between.
+ */
+export class Traffic {
+  private sending = false;
+  private loops: Promise<void>[] = [];
+  /** What each client had received before the traffic started (the room's earlier messages). */
+  private earlier: string[][] = [];
+  /** How many acks each client had before the traffic started (those are in `earlier`). */
+  private ackedBefore: number[] = [];
+
+  constructor(private readonly clients: ResilientClient[]) {}
+
+  start(): void {
+    this.sending = true;
+    this.earlier = this.clients.map((client) => client.received.map((message) => message.id));
+    this.ackedBefore = this.clients.map((client) => client.acked.length);
+    this.loops = this.clients.map(async (client, c) => {
+      for (let i = 0; this.sending; i += 1)
+        await client.send(`client ${c} message ${i}`, `traffic-${c}-${i}`);
+    });
+  }
+
+  /** Stops sending, waits for every acked message everywhere, and returns them in room order. */
+  async stopAndVerify(): Promise<Message[]> {
+    this.sending = false;
+    await Promise.all(this.loops);
+    const acked = this.clients
+      .flatMap((client, c) => client.acked.slice(this.ackedBefore[c]))
+      .sort((a, b) => compareMessageIds(a.id, b.id));
+    if (new Set(acked.map((message) => message.id)).size !== acked.length) {
+      throw new Error('two acks carried the same message id');
+    }
+    for (const [c, client] of this.clients.entries()) {
+      const expected = [...this.earlier[c]!, ...acked.map((message) => message.id)];
+      await client.waitForCount(expected.length);
+      const received = client.received.map((message) => message.id);
+      if (JSON.stringify(received) !== JSON.stringify(expected)) {
+        const missing = expected.filter((id) => !received.includes(id)).length;
+        const extra = received.length - expected.length + missing;
+        const at = expected.findIndex((id, i) => received[i] !== id);
+        throw new Error(
+          `delivery mismatch at client ${c}: ${missing} missing, ${extra} duplicated or unexpected, ` +
+            `of ${expected.length}; first difference at ${at}: expected ` +
+            `${expected.slice(at, at + 3).join(' ')}, received ${received.slice(at, at + 3).join(' ')} ` +
+            `(disconnects: ${client.disconnectReasons.join(', ') || 'none'})`,
+        );
+      }
+    }
+    return acked;
+  }
+}
