@@ -1,3 +1,4 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -73,12 +74,25 @@ export async function createChatServer(
     serveClient: false,
     maxHttpBufferSize: LIMITS.httpBodyBytes,
     cors: { origin: config.corsOrigins, credentials: true },
-    // Browsers always send Origin; a page on a foreign site must not open a socket. Exact match only.
-    allowRequest: (request, callback) => {
-      const origin = request.headers.origin;
-      callback(null, !draining && (origin === undefined || config.corsOrigins.includes(origin)));
-    },
+    allowRequest: (_request, callback) => callback(null, !draining),
   });
+  // Browsers always send Origin; a page on a foreign site must not open a socket, nor use one
+  // opened elsewhere. Exact match only. Checked on every Engine.IO request (a middleware), not
+  // only on the handshake (allowRequest), so polling requests and upgrades that carry a
+  // session id are checked too.
+  io.engine.use(
+    (request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || config.corsOrigins.includes(origin)) return next();
+      // A middleware's error gets a 400; answer polling requests with the 403 of a refused
+      // handshake instead. An upgrade has no HTTP response object: Engine.IO answers it with 400.
+      if (response instanceof ServerResponse) {
+        response.writeHead(403, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ code: 4, message: 'Forbidden' })); // Engine.IO's FORBIDDEN
+      }
+      next(new Error('origin not allowed'));
+    },
+  );
   const sockets = new SocketService({ io, accounts, rooms, backend, config, metrics, logger });
   await sockets.start();
 

@@ -44,7 +44,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /**
  * A hash of a password nobody has, verified against when the username is
  * unknown, so that a login takes as long for an unknown user as for a wrong
- * password and its timing does not reveal which usernames exist.
+ * password and its timing does not reveal which usernames exist. Computed once per process;
+ * Accounts asks for it at start-up, so no login pays for computing it.
  */
 let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {

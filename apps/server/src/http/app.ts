@@ -4,6 +4,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
 import { LIMITS } from '@chat/shared';
@@ -45,11 +47,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // Proto-poisoning keys are refused (400) rather than stripped.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    routerOptions: {
+      // Above Node's 16 KiB request-line limit, so an over-long room id always reaches its route:
+      // the token is checked first (401), then the id (400), as for any other bad id.
+      maxParamLength: 16 * 1024,
+    },
+    // Errors raised before routing (a URL with broken percent-encoding) get the protocol's error
+    // body too, not Fastify's own.
+    frameworkErrors: (error, request, reply) => sendError(deps, error, request, reply),
   });
 
-  // An empty body sent as JSON (a logout from some HTTP clients) is "no body", not an error.
+  // JSON only: any other content type (Fastify also parses text/plain by default) is refused as
+  // a malformed body. An empty body sent as JSON (a logout from some HTTP clients) is "no body".
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '') return done(null, undefined);
@@ -61,15 +72,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     credentials: true,
   });
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const { status, body } = describeHttpError(error);
-    deps.metrics.errors.inc({ code: body.code });
-    if (status >= 500 && status !== 503)
-      request.log.error({ err: error, url: request.url }, 'request failed');
-    if (body.retryAfterMs !== undefined)
-      void reply.header('retry-after', Math.ceil(body.retryAfterMs / 1000));
-    void reply.status(status).send({ error: body });
-  });
+  app.setErrorHandler((error: FastifyError | Error, request, reply) =>
+    sendError(deps, error, request, reply),
+  );
   app.setNotFoundHandler((_request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: 'no such endpoint' } });
   });
@@ -79,6 +84,22 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerRoomRoutes(app, deps);
   if (deps.debugHooks) registerDebugRoutes(app);
   return app;
+}
+
+/** Every failure, from a route or from Fastify itself, as `{ error: { code, message } }`. */
+function sendError(
+  deps: HttpDeps,
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const { status, body } = describeHttpError(error);
+  deps.metrics.errors.inc({ code: body.code });
+  if (status >= 500 && status !== 503)
+    request.log.error({ err: error, url: request.url }, 'request failed');
+  if (body.retryAfterMs !== undefined)
+    void reply.header('retry-after', Math.ceil(body.retryAfterMs / 1000));
+  void reply.status(status).send({ error: body });
 }
 
 function describeHttpError(error: FastifyError | Error) {
@@ -93,11 +114,10 @@ function describeHttpError(error: FastifyError | Error) {
   }
   const statusCode = 'statusCode' in error ? error.statusCode : undefined;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    // Fastify's own client errors: malformed JSON, wrong content type, poisoned keys.
-    return {
-      status: 400,
-      body: { code: 'invalid_input' as const, message: 'malformed request body' },
-    };
+    // Fastify's own client errors: malformed JSON, wrong content type, poisoned keys, a URL
+    // that does not decode.
+    const message = code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request body';
+    return { status: 400, body: { code: 'invalid_input' as const, message } };
   }
   return { status: 500, body: toErrorBody(error) };
 }

@@ -19,6 +19,12 @@ export interface Identity {
 
 /** Registration, login, logout and token checks. */
 export class Accounts {
+  /**
+   * Computed at start-up: computing it at the first unknown-user login would make that login
+   * cost two scrypt runs instead of one, which a timing probe right after a deploy could see.
+   */
+  private readonly decoyHash = decoyPasswordHash();
+
   constructor(
     private readonly backend: Pick<Backend, 'users' | 'sessions' | 'broker' | 'rateLimiter'>,
     private readonly sessionTtlSec: number,
@@ -51,10 +57,7 @@ export class Accounts {
       'login attempts',
     );
     const stored = await this.backend.users.findByUsername(username);
-    const valid = await verifyPassword(
-      password,
-      stored?.passwordHash ?? (await decoyPasswordHash()),
-    );
+    const valid = await verifyPassword(password, stored?.passwordHash ?? (await this.decoyHash));
     if (!stored || !valid) throw new AppError('unauthorized', 'wrong username or password');
     return {
       user: { id: stored.id, username: stored.username },

@@ -55,6 +55,8 @@ export class SocketService {
   private readonly typingExpiry: TypingExpiry;
   private readonly handshakes: HandshakeGuard;
   private readonly slowConsumers: SlowConsumerGuard;
+  /** Engine.IO connections with a CONNECT to the namespace being checked or connected. */
+  private readonly handshaking = new WeakSet<ChatSocket['conn']>();
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, backend, config, logger, metrics } = deps;
@@ -77,9 +79,28 @@ export class SocketService {
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
 
     io.use((socket, next) => {
+      // Socket.IO closes a connection that sends a second CONNECT once the first is connected,
+      // but not while the first still awaits this (async) check: each would get a socket.
+      // Refuse it, then close the connection once the refusal (queued by next()) is written.
+      if (this.handshaking.has(socket.conn)) {
+        next(new Error('invalid_input'));
+        process.nextTick(() => socket.conn.close());
+        return;
+      }
+      this.handshaking.add(socket.conn);
       this.admit(socket).then(
-        () => next(),
-        (error: unknown) => next(new Error(handshakeErrorMessage(error))),
+        () => {
+          next();
+          // Socket.IO drops a socket whose connection closed during the check, without a
+          // 'disconnect' event; it decides in the tick next() queued, before this one.
+          process.nextTick(() => {
+            if (!socket.connected) this.handshakes.release(socket.data.user.id);
+          });
+        },
+        (error: unknown) => {
+          this.handshaking.delete(socket.conn); // The client may try again on this connection.
+          next(new Error(handshakeErrorMessage(error)));
+        },
       );
     });
     io.on('connection', (socket) => this.onConnection(socket));
@@ -136,7 +157,12 @@ export class SocketService {
       throw new AppError('unauthorized', 'unauthorized');
     }
     this.handshakes.reserve(identity.user.id);
-    socket.data = { user: identity.user, tokenHash: identity.tokenHash, chatRooms: new Set() };
+    socket.data = {
+      user: identity.user,
+      tokenHash: identity.tokenHash,
+      chatRooms: new Set(),
+      joining: new Map(),
+    };
   }
 
   private onConnection(socket: ChatSocket): void {
@@ -242,6 +268,7 @@ export class SocketService {
     socket.on('disconnect', () => {
       metrics.connections.dec();
       this.handshakes.release(user.id);
+      this.handshaking.delete(socket.conn);
       this.catchUp.forgetSocket(socket.id);
       void this.stopTyping(socket);
       this.presence.socketClosed(user);
@@ -253,16 +280,40 @@ export class SocketService {
     roomId: string,
     after: string | undefined,
   ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
-    const room = await this.deps.rooms.requireReadable(socket.data.user, roomId);
-    if (
-      !socket.data.chatRooms.has(roomId) &&
-      socket.data.chatRooms.size >= this.deps.config.maxRoomsPerSocket
-    ) {
-      throw new AppError(
-        'rate_limited',
-        `a connection may join at most ${this.deps.config.maxRoomsPerSocket} rooms`,
-      );
+    const release = this.reserveRoomSlot(socket, roomId);
+    try {
+      return await this.joinWithSlot(socket, roomId, after);
+    } finally {
+      release();
     }
+  }
+
+  /**
+   * Holds one of the socket's MAX_ROOMS_PER_SOCKET slots while a join is in progress (the join
+   * then moves the room into `chatRooms`), or throws when none is free. Synchronous, before the
+   * join's first await: checked after one, joins fired at once would all see the same free slot.
+   */
+  private reserveRoomSlot(socket: ChatSocket, roomId: string): () => void {
+    const { chatRooms, joining } = socket.data;
+    const max = this.deps.config.maxRoomsPerSocket;
+    let used = chatRooms.size;
+    for (const pending of joining.keys()) if (!chatRooms.has(pending)) used += 1;
+    if (!chatRooms.has(roomId) && !joining.has(roomId) && used >= max)
+      throw new AppError('rate_limited', `a connection may join at most ${max} rooms`);
+    joining.set(roomId, (joining.get(roomId) ?? 0) + 1);
+    return () => {
+      const left = (joining.get(roomId) ?? 1) - 1;
+      if (left > 0) joining.set(roomId, left);
+      else joining.delete(roomId);
+    };
+  }
+
+  private async joinWithSlot(
+    socket: ChatSocket,
+    roomId: string,
+    after: string | undefined,
+  ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
+    const room = await this.deps.rooms.requireReadable(socket.data.user, roomId);
     if (after === undefined) {
       await socket.join(roomId);
       socket.data.chatRooms.add(roomId);

@@ -11,6 +11,8 @@ export interface SocketData {
    * user and session) that a client must never be able to name.
    */
   chatRooms: Set<string>;
+  /** Rooms with a `room:join` in progress, and how many: they hold a MAX_ROOMS_PER_SOCKET slot. */
+  joining: Map<string, number>;
 }
 
 // No events are sent between instances through Socket.IO itself: that is Redis's job.
