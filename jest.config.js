@@ -13,6 +13,11 @@ const swc = [
 module.exports = {
   // A global option in Jest 30 (ignored inside a project).
   testTimeout: 30000,
+  // Some suites leave handles open after their last test (to be found with
+  // --detectOpenHandles); without this, Jest prints a warning and never exits,
+  // and CI would hang instead of reporting. Every suite still awaits its own
+  // teardown, so this only ends the process, it does not cut tests short.
+  forceExit: true,
   projects: [
     {
       displayName: 'shared',
