@@ -4,6 +4,9 @@ import type { RateLimiter } from '../ports';
 
 export class HandshakeRefused extends Error {}
 
+/** Past this many cooling-down addresses, expired entries are swept on the next block. */
+const MAX_TRACKED_ADDRESSES = 10_000;
+
 /**
  * Bounds what one client can make an instance do at connect time:
  * - failed handshakes (unknown or revoked tokens) are limited per client
@@ -51,7 +54,14 @@ export class HandshakeGuard {
       policy.ratePerSec,
       policy.burst,
     );
-    if (waitMs > 0) this.blockedUntil.set(address, now + waitMs);
+    if (waitMs <= 0) return;
+    this.blockedUntil.set(address, now + waitMs);
+    // An entry is otherwise dropped only when its address comes back: many guessing addresses
+    // (an IPv6 range) must not grow the map without bound.
+    if (this.blockedUntil.size > MAX_TRACKED_ADDRESSES) {
+      for (const [blocked, until] of this.blockedUntil)
+        if (until <= now) this.blockedUntil.delete(blocked);
+    }
   }
 
   /** Reserves a connection slot for the user, or throws when they hold too many here. */
