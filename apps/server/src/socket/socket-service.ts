@@ -173,8 +173,13 @@ export class SocketService {
       this.deps.config.socketEventsPerSec,
       this.deps.config.socketEventsPerSec * 5,
     );
+    let flooded = false;
     socket.use((_packet, next) => {
+      // Packets already read in the same batch still pass through here after the
+      // disconnect: drop them without logging or counting the flood again.
+      if (flooded) return;
       if (flood.admit()) return next();
+      flooded = true;
       metrics.floods.inc();
       logger.warn(
         { socket: socket.id, userId: user.id },

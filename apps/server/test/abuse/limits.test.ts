@@ -85,6 +85,12 @@ function handshake(
   });
 }
 
+/** One counter's value in an instance's /metrics (labels ignored). */
+async function counter(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+}
+
 describe('oversized frames', () => {
   test.each(['websocket', 'polling'] as const)(
     'a Socket.IO packet over 64 KiB (%s) closes that connection only',
@@ -233,6 +239,20 @@ describe('floods', () => {
     ok.socket?.close();
     expect(ok.error).toBeUndefined();
   });
+});
+
+test('past SOCKET_EVENTS_PER_SEC the server closes the connection (io server disconnect) and counts it', async () => {
+  const flooder = await registerUser(cluster.url(0));
+  const socket = await connect(cluster.url(0), flooder.token);
+  sockets.push(socket);
+  const before = await counter(cluster.url(0), 'chat_event_floods_closed_total');
+  const closed = disconnection(socket);
+  // room:leave has no rate limit of its own: only the per-connection event budget
+  // (200/s, bursts of 1,000) can stop 2,000 of them sent at once.
+  for (let i = 0; i < 2000; i += 1)
+    socket.emit('room:leave', { roomId: 'nothing' }, () => undefined);
+  expect(await closed).toBe('io server disconnect');
+  expect(await counter(cluster.url(0), 'chat_event_floods_closed_total')).toBe(before + 1);
 });
 
 describe('joining many rooms', () => {
