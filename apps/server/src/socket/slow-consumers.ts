@@ -12,7 +12,7 @@ import type { ChatIoServer } from './types';
 interface EngineConnection {
   transport?: { name?: string; socket?: { bufferedAmount?: number } };
   writeBuffer?: { data?: unknown }[];
-  close(): void;
+  close(discard?: boolean): void;
 }
 
 /** Size of one queued Engine.IO packet: its payload, as Socket.IO encoded it. */
@@ -63,7 +63,9 @@ export class SlowConsumerGuard {
         { socket: socket.id, userId: socket.data.user?.id, buffered },
         'closing a slow consumer',
       );
-      conn.close();
+      // discard: a plain close() waits for the queue to drain first, which a reader that stopped
+      // reading never lets happen; the connection (and its queue) would stay.
+      conn.close(true);
     }
   }
 }

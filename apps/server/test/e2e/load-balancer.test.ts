@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
-import { compareMessageIds, type Message } from '@chat/shared';
+import type { Message } from '@chat/shared';
 import { createRoom, http, registerUser, type ClientSocket } from '../support/clients';
 import { freePort } from '../support/free-port';
 import { TestNginx } from '../support/nginx';
 import { TestRedis } from '../support/redis-server';
-import { ResilientClient } from '../support/resilient-client';
 import { ServerProcess } from '../support/server-process';
 import { addressesOnDistinctInstances, agentFrom, instanceBehind } from '../support/source-address';
+import { resilientRoom, Traffic } from '../support/traffic';
 import { waitUntil } from '../support/wait';
 
 /*
@@ -163,43 +163,16 @@ describe('rolling restart under traffic', () => {
   });
 
   test('SIGTERM each instance in turn: every acked message reaches both clients once, in order', async () => {
-    const [addressA, addressB] = await addressesOnDistinctInstances(nginx.url, 2);
-    const alice = await registerUser(nginx.url);
-    const bob = await registerUser(nginx.url);
-    const roomId = await createRoom(nginx.url, alice.token);
-    const clients = [
-      new ResilientClient(nginx.url, alice.token, roomId, { agent: agentFrom(addressA!) }),
-      new ResilientClient(nginx.url, bob.token, roomId, { agent: agentFrom(addressB!) }),
-    ];
-    await Promise.all(clients.map((client) => client.ready()));
-    // A first message gives each client a cursor to rejoin from.
-    await clients[0]!.send('hello', 'start');
-    await Promise.all(clients.map((client) => client.waitForCount(1)));
-
-    let sending = true;
-    const senders = clients.map(async (client, c) => {
-      for (let i = 0; sending; i += 1) await client.send(`client ${c} message ${i}`, `c${c}-${i}`);
-    });
-
+    const { clients, users, roomId } = await resilientRoom(nginx.url, 2);
+    const traffic = new Traffic(clients);
+    traffic.start();
     for (let i = 0; i < servers.length; i += 1) {
       expect(await servers[i]!.stop('SIGTERM')).toBe(0);
       servers[i] = await ServerProcess.start({ ...env(), INSTANCE_ID: `rolling-${i}-b` }, ports[i]);
     }
-    sending = false;
-    await Promise.all(senders);
-
-    const acked = clients
-      .flatMap((client) => client.acked)
-      .sort((a, b) => compareMessageIds(a.id, b.id));
-    expect(new Set(acked.map((message) => message.id)).size).toBe(acked.length);
+    const acked = await traffic.stopAndVerify();
     expect(acked.length).toBeGreaterThan(10);
-    for (const client of clients) {
-      await client.waitForCount(acked.length);
-      expect(client.received.map((message) => message.id)).toEqual(
-        acked.map((message) => message.id),
-      );
-      client.close();
-    }
+    for (const client of clients) client.close();
     // Passive health checks may still mark a just-restarted instance as failed
     // (fail_timeout); a client retries, so the test waits until the balancer routes again.
     await waitUntil(async () => (await fetch(`${nginx.url}/readyz`)).ok, {
@@ -210,7 +183,7 @@ describe('rolling restart under traffic', () => {
       'GET',
       `/api/rooms/${roomId}/messages?limit=100`,
       {
-        token: alice.token,
+        token: users[0]!.token,
       },
     );
     expect(history.body.messages.slice(-Math.min(100, acked.length))).toEqual(acked.slice(-100));

@@ -13,10 +13,9 @@ import {
 import { freePort } from '../support/free-port';
 import { TestNginx } from '../support/nginx';
 import { TestRedis } from '../support/redis-server';
-import { ResilientClient } from '../support/resilient-client';
+import type { ResilientClient } from '../support/resilient-client';
 import { ServerProcess } from '../support/server-process';
-import { addressesOnDistinctInstances, agentFrom, instanceBehind } from '../support/source-address';
-import { Traffic } from '../support/traffic';
+import { resilientRoom, Traffic } from '../support/traffic';
 import { waitUntil } from '../support/wait';
 
 /*
@@ -71,24 +70,11 @@ async function stopStack(stack: Stack): Promise<void> {
   await stack.redis.destroy();
 }
 
-/** One resilient client per instance, through nginx, all in one room with a first message seen. */
+/** One resilient client per instance, through nginx, closed with the stack. */
 async function clientsOnEveryInstance(stack: Stack) {
-  const addresses = await addressesOnDistinctInstances(stack.nginx.url, 3);
-  const users = [];
-  for (let i = 0; i < 3; i += 1) users.push(await registerUser(stack.nginx.url));
-  const roomId = await createRoom(stack.nginx.url, users[0]!.token);
-  const clients = users.map(
-    (user, i) =>
-      new ResilientClient(stack.nginx.url, user.token, roomId, { agent: agentFrom(addresses[i]!) }),
-  );
-  stack.clients.push(...clients);
-  await Promise.all(clients.map((client) => client.ready()));
-  await clients[0]!.send('first', 'first');
-  await Promise.all(clients.map((client) => client.waitForCount(1)));
-  const instances = await Promise.all(
-    addresses.map((address) => instanceBehind(stack.nginx.url, address)),
-  );
-  return { clients, users, roomId, instances, addresses };
+  const room = await resilientRoom(stack.nginx.url, 3);
+  stack.clients.push(...room.clients);
+  return room;
 }
 
 /** Lets the traffic run until `count` more messages were acked in total. */
@@ -238,8 +224,8 @@ test('4. a slow consumer is closed; the rest of the room gets everything', async
     const bobSocket = await connect(server.url, bob.token);
     const slothSocket = await connect(server.url, sloth.token);
     for (const socket of [aliceSocket, bobSocket, slothSocket]) await join(socket, roomId);
-    const slothClosed = new Promise<void>((resolve) =>
-      slothSocket.once('disconnect', () => resolve()),
+    const slothClosed = new Promise<string>((resolve) =>
+      slothSocket.once('disconnect', (reason) => resolve(reason)),
     );
     // The sloth stops reading its TCP socket entirely.
     const engine = slothSocket.io.engine as unknown as {
@@ -257,9 +243,10 @@ test('4. a slow consumer is closed; the rest of the room gets everything', async
     }
     expect((await inbox.waitFor(total)).length).toBe(total);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/chat_slow_consumers_closed_total\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/^chat_slow_consumers_closed_total(?:\{[^}]*\})? 1$/m);
     engine.transport.ws._socket.resume();
-    await slothClosed;
+    // A transport close, so a Socket.IO client reconnects by itself and catches up.
+    expect(await slothClosed).toBe('transport close');
     for (const socket of [aliceSocket, bobSocket]) socket.close();
   } finally {
     await server.stop('SIGKILL');

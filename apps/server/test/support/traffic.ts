@@ -1,5 +1,31 @@
 import { compareMessageIds, type Message } from '@chat/shared';
-import type { ResilientClient } from './resilient-client';
+import { createRoom, registerUser } from './clients';
+import { ResilientClient } from './resilient-client';
+import { addressesOnDistinctInstances, agentFrom, instanceBehind } from './source-address';
+
+/**
+ * `count` new users, each with a resilient client through the balancer from
+ * its own loopback address (so each lands on a different instance), all in
+ * one new room, with a first message seen by everyone: each client has a
+ * cursor to rejoin from. `instances[i]` is where client i landed.
+ */
+export async function resilientRoom(balancerUrl: string, count: number) {
+  const addresses = await addressesOnDistinctInstances(balancerUrl, count);
+  const users = [];
+  for (let i = 0; i < count; i += 1) users.push(await registerUser(balancerUrl));
+  const roomId = await createRoom(balancerUrl, users[0]!.token);
+  const clients = users.map(
+    (user, i) =>
+      new ResilientClient(balancerUrl, user.token, roomId, { agent: agentFrom(addresses[i]!) }),
+  );
+  await Promise.all(clients.map((client) => client.ready()));
+  await clients[0]!.send('first', 'first');
+  await Promise.all(clients.map((client) => client.waitForCount(1)));
+  const instances = await Promise.all(
+    addresses.map((address) => instanceBehind(balancerUrl, address)),
+  );
+  return { clients, users, roomId, instances };
+}
 
 /**
  * Continuous traffic between resilient clients in one room, and the check
