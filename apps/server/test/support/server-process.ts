@@ -28,6 +28,9 @@ export class ServerProcess {
     const child = spawn(command!, args, {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so stop() reaches the server under a wrapper too: faketime
+      // forks the server as its child, and signalling faketime alone orphaned it.
+      detached: true,
     });
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
     child.stderr!.on('data', (chunk: Buffer) => (server.output += chunk.toString()));
@@ -50,7 +53,7 @@ export class ServerProcess {
     const exited = new Promise<number | null>((resolve) =>
       this.child.once('exit', (code) => resolve(code)),
     );
-    this.child.kill(signal);
+    process.kill(-this.child.pid!, signal);
     return exited;
   }
 }
