@@ -12,6 +12,7 @@ import type { Backend } from './ports';
 import { createRedisBackend } from './redis/backend';
 import { Accounts } from './services/accounts';
 import { Rooms } from './services/rooms';
+import { CorkingEngine } from './socket/corking-engine';
 import { SocketService } from './socket/socket-service';
 import type { ChatIoServer } from './socket/types';
 
@@ -70,12 +71,19 @@ export async function createChatServer(
     isDraining: () => draining,
   });
 
-  const io: ChatIoServer = new Server(app.server, {
+  const socketOptions = {
     serveClient: false,
     maxHttpBufferSize: LIMITS.httpBodyBytes,
     cors: { origin: config.corsOrigins, credentials: true },
-    allowRequest: (_request, callback) => callback(null, !draining),
-  });
+    allowRequest: (_request: IncomingMessage, callback: (error: null, ok: boolean) => void) =>
+      callback(null, !draining),
+  };
+  const io: ChatIoServer = new Server(socketOptions);
+  // What `new Server(httpServer, options)` does, with our engine: see CorkingEngine.
+  const engineOptions = { ...socketOptions, path: '/socket.io' };
+  const engine = new CorkingEngine(engineOptions);
+  engine.attach(app.server, engineOptions);
+  io.bind(engine);
   // Browsers always send Origin; a page on a foreign site must not open a socket, nor use one
   // opened elsewhere. Exact match only. Checked on every Engine.IO request (a middleware), not
   // only on the handshake (allowRequest), so polling requests and upgrades that carry a

@@ -19,6 +19,7 @@ import type { Backend } from '../ports';
 import type { Accounts } from '../services/accounts';
 import type { Rooms } from '../services/rooms';
 import { AckThen, onAckedEvent } from './ack-handler';
+import { BatchedBroadcast } from './batched-broadcast';
 import { CatchUpTracker } from './catch-up';
 import { EventFloodGuard } from './event-flood-guard';
 import { HandshakeGuard, HandshakeRefused } from './handshake-guard';
@@ -27,6 +28,9 @@ import { InFlight } from './in-flight';
 import { PresenceTracker } from './presence-tracker';
 import { TypingExpiry, TypingThrottle } from './typing';
 import { sessionRoom, userRoom, type ChatIoServer, type ChatSocket } from './types';
+
+/** How long `presence` changes are collected before they go to every socket: see BatchedBroadcast. */
+const PRESENCE_BATCH_MS = 50;
 
 export interface SocketServiceDeps {
   io: ChatIoServer;
@@ -50,6 +54,7 @@ export interface SocketServiceDeps {
 export class SocketService {
   private readonly catchUp = new CatchUpTracker();
   private readonly inFlight = new InFlight();
+  private readonly presenceOut: BatchedBroadcast<{ user: User; online: boolean }>;
   private readonly presence: PresenceTracker;
   private readonly typingThrottle: TypingThrottle;
   private readonly typingExpiry: TypingExpiry;
@@ -67,6 +72,9 @@ export class SocketService {
       logger,
       metrics,
     );
+    this.presenceOut = new BatchedBroadcast(PRESENCE_BATCH_MS, (changes) => {
+      for (const change of changes) io.local.emit('presence', change);
+    });
     this.typingThrottle = new TypingThrottle(Math.floor(config.typingTtlMs / 3));
     this.typingExpiry = new TypingExpiry(config.typingTtlMs, (roomId, user, socketId) =>
       this.emitTyping(roomId, user, false, socketId),
@@ -127,6 +135,7 @@ export class SocketService {
     this.closeTransports();
     this.slowConsumers.stop();
     this.typingExpiry.clear();
+    this.presenceOut.clear();
     await this.presence.stop();
   }
 
@@ -426,7 +435,7 @@ export class SocketService {
         }
         return;
       case 'presence':
-        io.local.emit('presence', { user: event.user, online: event.online });
+        this.presenceOut.push({ user: event.user, online: event.online });
         return;
       case 'room:read':
         io.local
