@@ -24,10 +24,12 @@ import { runFanout } from './scenarios/fanout';
 import { runIdle } from './scenarios/idle';
 import { runStorm } from './scenarios/storm';
 import { settingsFor } from './settings';
+import { runSoak, soakReport, type SoakResult, type SoakSettings } from './soak/soak';
 
 const USAGE = `usage: npm run bench -- [scenario...] [options]
 
 scenarios: rooms, bigroom, idle, connect-storm (default: all)
+           soak: a long run of ours alone, on its own (see --minutes)
 
 options:
   --baseline        also run the scenarios against the baseline server (bench/src/baseline)
@@ -40,6 +42,7 @@ options:
   --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search
   --profile         run server instances with node --cpu-prof and summarise the profiles
   --workers N       load-generator threads (default 2)
+  --minutes N       soak length (default 10)
   -h, --help        this text`;
 
 function machine() {
@@ -70,11 +73,17 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'storm-online': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      minutes: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (positionals.includes('soak')) {
+    if (positionals.length > 1) throw new Error(`soak runs on its own\n\n${USAGE}`);
+    await soakMain(values.quick, Number(values.minutes ?? 10), values.out);
     return;
   }
   const unknown = positionals.filter((p) => !SCENARIOS.includes(p as ScenarioName));
@@ -265,10 +274,66 @@ async function main(): Promise<void> {
   log(`done in ${durationSec.toFixed(0)} s`);
 }
 
+/** `npm run bench -- soak`: ours only, three instances, rolling restarts. */
+async function soakMain(quick: boolean, minutes: number, out: string | undefined): Promise<void> {
+  if (!(minutes > 0)) throw new Error('--minutes must be a positive number');
+  const settings: SoakSettings = {
+    minutes,
+    clients: quick ? 30 : 90,
+    roomSize: 10,
+    sendRatePerClient: 2,
+    restartEverySec: quick ? 20 : 60,
+    sampleEverySec: 5,
+  };
+  const info = machine();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`bench: soak, ${minutes} min`);
+  log(
+    `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memTotalGiB} GiB, node ${info.node}`,
+  );
+  installCleanup();
+  const cluster = new Cluster('ours');
+  const started = nowMs();
+  let result: SoakResult;
+  try {
+    await cluster.startRedis();
+    // gcHook: instance 1's retained heap is read after a full GC (restarts start without it).
+    await cluster.startInstances(3, true);
+    const accounts = await cluster.registerUsers(settings.clients, 12);
+    const roomCount = Math.ceil(settings.clients / settings.roomSize);
+    const roomIds = await cluster.createRooms(
+      Array.from({ length: roomCount }, (_, i) => `soak-${i}`),
+      accounts,
+    );
+    result = await runSoak(cluster, accounts, roomIds, settings, log);
+  } finally {
+    await cluster.stop();
+  }
+  const report = soakReport(result);
+  log(`\n${report}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outFile = out
+    ? path.resolve(out)
+    : path.join(REPO_ROOT, 'bench', 'results', `soak-${stamp}.json`);
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  const json = {
+    version: 1,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    durationSec: +((nowMs() - started) / 1000).toFixed(1),
+    machine: info,
+    result,
+  };
+  writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(outFile.replace(/\.json$/, '') + '.md', `${report}\n`);
+  log(`results: ${path.relative(process.cwd(), outFile)}`);
+  const clean = result.lost === 0 && result.duplicates === 0 && result.outOfOrder === 0;
+  if (!clean || result.witnessTrend.growthSuspected) process.exitCode = 1;
+}
+
 main().then(
   () => {
     killAllNow();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   },
   (error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -39,6 +39,7 @@ export class Cluster {
   redis: Redis | undefined;
   redisPort = 0;
   private generation = 0;
+  private restarts = 0;
   private readonly runId = randomBytes(3).toString('hex');
 
   /** Directory for node --cpu-prof output of the instances started next; unset: no profiling. */
@@ -163,6 +164,23 @@ export class Cluster {
     }
   }
 
+  /**
+   * Stops instance `index` the way a deploy does (SIGTERM: it drains, its
+   * clients reconnect) and starts a new process, with a new instance id, on
+   * the same port.
+   */
+  async restartInstance(index: number): Promise<void> {
+    const old = this.instances[index];
+    if (!old) throw new Error(`no instance ${index}`);
+    await stopProcess(old.proc, 12_000);
+    this.restarts += 1;
+    const { args, env } = this.command(index, old.port, false);
+    if (env.INSTANCE_ID) env.INSTANCE_ID = `${env.INSTANCE_ID}-r${this.restarts}`;
+    const proc = await startProcess(old.name, process.execPath, args, { env, cwd: REPO_ROOT });
+    await this.waitReady(proc, old.port);
+    this.instances[index] = { ...old, proc };
+  }
+
   async stopInstances(): Promise<void> {
     await Promise.all(this.instances.map((instance) => stopProcess(instance.proc, 12_000)));
     this.instances = [];
@@ -276,6 +294,14 @@ export class Cluster {
       }
     }
     await sleep(500);
+  }
+
+  /** A full GC on instance `index`, which must have been started with gcHook. */
+  async collectGarbageOn(index: number): Promise<void> {
+    const instance = this.instances[index];
+    if (!instance) return;
+    process.kill(instance.proc.pid, 'SIGUSR2');
+    await sleep(300);
   }
 
   /** V8 heap in use of one instance: /metrics for ours, /debug/memory for the others. */
