@@ -23,6 +23,8 @@ export class SoakClient {
   reconnects = 0;
   private lastId: string | undefined;
   private joinedOnce = false;
+  /** Joined on the current connection: a send before the rejoin would be refused (forbidden). */
+  private inRoom = false;
   private onFirstJoin: () => void = () => {};
   private readonly firstJoin = new Promise<void>((resolve) => {
     this.onFirstJoin = resolve;
@@ -42,14 +44,13 @@ export class SoakClient {
       forceNew: true,
     });
     this.socket.on('message:new', (message) => this.accept(message));
+    this.socket.on('disconnect', () => {
+      this.inRoom = false;
+    });
     this.socket.on('connect', () => {
       if (this.joinedOnce) this.reconnects += 1;
       this.join();
     });
-  }
-
-  get connected(): boolean {
-    return this.socket.connected;
   }
 
   /** Resolves once the first join was acknowledged. */
@@ -64,7 +65,7 @@ export class SoakClient {
   /** Sends one message; resolves with its id, or the error code (never rejects). */
   send(text: string, clientId: string): Promise<{ id: string } | { error: string }> {
     return new Promise((resolve) => {
-      if (!this.socket.connected) return resolve({ error: 'disconnected' });
+      if (!this.socket.connected || !this.inRoom) return resolve({ error: 'reconnecting' });
       this.socket
         .timeout(5000)
         .emit('message:send', { roomId: this.roomId, text, clientId }, (error, ack) => {
@@ -94,6 +95,7 @@ export class SoakClient {
         return;
       }
       for (const message of ack.missed) this.accept(message);
+      this.inRoom = true;
       this.joinedOnce = true;
       this.onFirstJoin();
     });
