@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Socket as EngineSocket } from 'engine.io';
 import type { AuthResponse } from '@chat/shared';
 import { http, registerUser } from '../support/clients';
 import { TestCluster } from '../support/cluster';
@@ -269,10 +270,19 @@ describe('frames a server may ignore: ignored, or the connection closed, never h
 });
 
 test('a polling session that posts a payload that is not Engine.IO is closed, and only it', async () => {
+  const opened = new Promise<EngineSocket>((resolve) =>
+    cluster.servers[0]!.io.engine.once('connection', resolve),
+  );
   const open = await rawHttp(url, { method: 'GET', path: '/socket.io/?EIO=4&transport=polling' });
   expect(open.status).toBe(200);
   const sid = (JSON.parse(open.text.slice(1)) as { sid: string }).sid;
+  const { transport } = await opened;
   const path = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+  // Like a real polling client, keep a long-poll GET open: the server closes the session
+  // through it (without one, Engine.IO keeps the session's close pending for 30 s).
+  const pollPending = new Promise((resolve) => transport.once('ready', resolve));
+  const longPoll = rawHttp(url, { method: 'GET', path });
+  await pollPending;
   const post = await rawHttp(url, {
     method: 'POST',
     path,
@@ -280,7 +290,9 @@ test('a polling session that posts a payload that is not Engine.IO is closed, an
     body: 'this is not engine.io\u001e\u0000\u0001',
   });
   expect([200, 400]).toContain(post.status);
-  // The session is gone: its next poll is refused as unknown.
+  // The long poll is answered with Engine.IO's close packet…
+  expect(await longPoll).toMatchObject({ status: 200, text: '1' });
+  // …and the session is gone: its next poll is refused as unknown.
   const poll = await rawHttp(url, { method: 'GET', path });
   expect(poll.status).toBe(400);
   expect(JSON.parse(poll.text)).toEqual({ code: 1, message: 'Session ID unknown' });

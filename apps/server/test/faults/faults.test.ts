@@ -167,9 +167,9 @@ describe('with three instances behind nginx', () => {
     const traffic = new Traffic(clients);
     traffic.start();
     await trafficFor(clients, 20);
-    const redisPid = (await new Redis(stack.redis.url)
-      .info('server')
-      .then((info) => /process_id:(\d+)/.exec(info)![1]))!;
+    const inspector = new Redis(stack.redis.url);
+    const redisPid = /process_id:(\d+)/.exec(await inspector.info('server'))![1]!;
+    inspector.disconnect(); // Left open, it would reconnect forever once the stack stops.
     process.kill(Number(redisPid), 'SIGSTOP');
     try {
       await waitUntil(() => clients.every((client) => client.failedSends > 0), {
