@@ -24,7 +24,8 @@ import { runFanout } from './scenarios/fanout';
 import { runIdle } from './scenarios/idle';
 import { runStorm } from './scenarios/storm';
 import { settingsFor } from './settings';
-import { runSoak, soakReport, type SoakResult, type SoakSettings } from './soak/soak';
+import { runSoak, type SoakResult, type SoakSettings } from './soak/soak';
+import { soakReport } from './soak/soak-report';
 
 const USAGE = `usage: npm run bench -- [scenario...] [options]
 
