@@ -284,24 +284,20 @@ export class Cluster {
     return stats.sort((a, b) => b.usec - a.usec);
   }
 
-  /** Asks every instance started with gcHook for a full garbage collection. */
-  async collectGarbage(): Promise<void> {
-    for (const instance of this.instances) {
+  /**
+   * A full garbage collection on the instances at `indexes` (default: all), which must have been
+   * started with gcHook: without it, SIGUSR2 ends a Node process.
+   */
+  async collectGarbage(indexes?: number[]): Promise<void> {
+    const chosen = indexes ?? this.instances.map((_, index) => index);
+    for (const index of chosen) {
       try {
-        process.kill(instance.proc.pid, 'SIGUSR2');
+        process.kill(this.instances[index]!.proc.pid, 'SIGUSR2');
       } catch {
         // gone
       }
     }
     await sleep(500);
-  }
-
-  /** A full GC on instance `index`, which must have been started with gcHook. */
-  async collectGarbageOn(index: number): Promise<void> {
-    const instance = this.instances[index];
-    if (!instance) return;
-    process.kill(instance.proc.pid, 'SIGUSR2');
-    await sleep(300);
   }
 
   /** V8 heap in use of one instance: /metrics for ours, /debug/memory for the others. */

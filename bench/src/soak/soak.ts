@@ -195,7 +195,7 @@ async function sampleMemory(cluster: Cluster, atSec: number): Promise<MemorySamp
   const { instances } = cluster.sample();
   let witnessHeapMB = NaN;
   try {
-    await cluster.collectGarbageOn(0);
+    await cluster.collectGarbage([0]); // only instance 1 keeps the gc hook across restarts
     witnessHeapMB = (await cluster.heapBytes(cluster.instances[0]!)) / 2 ** 20;
   } catch {
     // left NaN

@@ -7,6 +7,7 @@ import {
   typingSchema,
   type JoinRoomResult,
   type Message,
+  type PresenceEvent,
   type SendMessageResult,
   type User,
 } from '@chat/shared';
@@ -54,7 +55,7 @@ export interface SocketServiceDeps {
 export class SocketService {
   private readonly catchUp = new CatchUpTracker();
   private readonly inFlight = new InFlight();
-  private readonly presenceOut: BatchedBroadcast<{ user: User; online: boolean }>;
+  private readonly presenceOut: BatchedBroadcast<PresenceEvent>;
   private readonly presence: PresenceTracker;
   private readonly typingThrottle: TypingThrottle;
   private readonly typingExpiry: TypingExpiry;

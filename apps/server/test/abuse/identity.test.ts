@@ -11,8 +11,8 @@ import {
   uniqueName,
   type ClientSocket,
 } from '../support/clients';
+import { TestCluster } from '../support/cluster';
 import { TestRedis } from '../support/redis-server';
-import { LoggedCluster } from './support/logged-cluster';
 import {
   expectDocumentedAck,
   expectNoPasswordHashReceived,
@@ -31,14 +31,14 @@ import {
  */
 
 let redis: TestRedis;
-let cluster: LoggedCluster;
+let cluster: TestCluster;
 const sockets: ClientSocket[] = [];
 /** Every secret this file creates: none of them may appear in a log line. */
 const secrets = new Set<string>();
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  cluster = await LoggedCluster.start(2, redis.url);
+  cluster = await TestCluster.start(2, redis.url, {}, { captureLogs: true });
 });
 
 afterEach(() => {
@@ -471,7 +471,7 @@ describe('secrets stay on the server', () => {
     ).toBe(400);
     expect((await api(1, 'POST', '/api/auth/logout', { token: alice.token })).status).toBe(204);
 
-    const log = cluster.lines.join('');
+    const log = cluster.logLines.join('');
     // The capture works: it saw start-up and sockets coming and going, at debug level.
     expect(log).toContain('"msg":"listening"');
     expect(log).toContain('socket connected');

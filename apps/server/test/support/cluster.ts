@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { configWith, type Config } from '../../src/config';
 import { createChatServer, type ChatServer } from '../../src/server';
 
@@ -7,31 +8,45 @@ import { createChatServer, type ChatServer } from '../../src/server';
  * free ports, silent.
  */
 export class TestCluster {
+  /** Every log line of every instance, when started with `captureLogs`; empty otherwise. */
+  readonly logLines: string[] = [];
+
   private constructor(readonly servers: ChatServer[]) {}
 
+  /**
+   * `captureLogs`: every instance logs everything (level trace) into `logLines`, through a plain
+   * pino logger without the production redact list, so a test sees exactly what the server code
+   * itself puts in its log lines.
+   */
   static async start(
     count: number,
     redisUrl: string | undefined,
     overrides: Partial<Config> = {},
+    options: { captureLogs?: boolean } = {},
   ): Promise<TestCluster> {
-    const servers: ChatServer[] = [];
+    const cluster = new TestCluster([]);
     for (let i = 0; i < count; i += 1) {
-      const server = await createChatServer(
-        configWith({
-          port: 0,
-          host: '127.0.0.1',
-          redisUrl,
-          logLevel: 'silent',
-          messageRatePerSec: 0,
-          instanceId: `test-${i}`,
-          redisKeyPrefix: 'chat:',
-          ...overrides,
-        }),
-      );
+      const config = configWith({
+        port: 0,
+        host: '127.0.0.1',
+        redisUrl,
+        logLevel: options.captureLogs ? 'trace' : 'silent',
+        messageRatePerSec: 0,
+        instanceId: `test-${i}`,
+        redisKeyPrefix: 'chat:',
+        ...overrides,
+      });
+      const logger = options.captureLogs
+        ? pino(
+            { level: 'trace', base: { instance: config.instanceId } },
+            { write: (line: string) => cluster.logLines.push(line) },
+          )
+        : undefined;
+      const server = await createChatServer(config, { logger });
       await server.listen();
-      servers.push(server);
+      cluster.servers.push(server);
     }
-    return new TestCluster(servers);
+    return cluster;
   }
 
   /** Instance `index`'s URL; with fewer instances, wraps around (embedded mode has one). */

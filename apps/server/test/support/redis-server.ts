@@ -26,6 +26,13 @@ export class TestRedis {
     return redis;
   }
 
+  /** The running server's process id (to freeze it with SIGSTOP, say). */
+  get pid(): number {
+    const pid = this.process?.pid;
+    if (pid === undefined) throw new Error('redis-server is not running');
+    return pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
