@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { roomSchema, userSchema } from '@chat/shared';
 
 /*
  * Events that cross instances on the events channel (chat messages have their
  * own channel, MESSAGES). Validated on arrival: anything else published there
  * is dropped with a log line and a metric, never relayed.
  */
-
-const userSchema = z.object({ id: z.string(), username: z.string() });
-const roomSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['public', 'private', 'dm']),
-  createdBy: z.string(),
-  createdAt: z.string(),
-});
 
 export const clusterEventSchema = z.discriminatedUnion('type', [
   /** A public room appeared: every socket hears of it. */

@@ -2,10 +2,11 @@ import type { Message, Room, User } from '@chat/shared';
 import type { ClusterEvent } from './cluster-events';
 
 /*
- * The interfaces the core (http/, socket/, chat/) needs. Two implementations
- * stand behind each: redis/ (any number of instances) and embedded/ (one
- * process, in memory). One contract suite (test/ports.contract.test.ts) runs
- * against both.
+ * The interfaces the core (services/, http/, socket/) needs, one per concern
+ * and one per Redis channel (MessageLog owns MESSAGES, EventBus owns EVENTS).
+ * Two implementations stand behind each, under the same file name: redis/
+ * (any number of instances) and embedded/ (one process, in memory). One
+ * contract suite (test/ports.contract.test.ts) runs every port against both.
  */
 
 export interface StoredUser extends User {
@@ -75,43 +76,58 @@ export interface MessageLimits {
   burst: number;
 }
 
-export interface MessageStore {
+/** A page of a room's history, oldest first. */
+export interface MessagePage {
+  messages: Message[];
+  /** True when older messages than the page's first remain. */
+  hasMore: boolean;
+}
+
+/**
+ * A room's message log, end to end: the stored history and its live feed, the
+ * MESSAGES channel. Every instance reads the same log, so the order of ids is
+ * the order every instance relays in, and the history's.
+ */
+export interface MessageLog {
   /**
    * In one atomic step: returns the original for a (user, clientId) seen
    * before; applies the user's rate limit; appends to the room's history
    * (assigning the id that fixes the room's order); publishes the stored
-   * message on the MESSAGES channel. Nothing is published that was not stored.
+   * message on MESSAGES. Nothing is published that was not stored.
    */
   append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult>;
   /** Every retained message after `afterId`, oldest first. */
   listAfter(roomId: string, afterId: string): Promise<Message[]>;
   /** The newest `limit` messages before `beforeId` (or overall), oldest first. */
-  listBefore(
-    roomId: string,
-    beforeId: string | undefined,
-    limit: number,
-  ): Promise<{ messages: Message[]; hasMore: boolean }>;
-}
-
-/** Metadata the broker knows about a relayed message. */
-export interface RelayInfo {
-  /** Instance id of the publisher. */
-  origin: string;
-}
-
-export interface Broker {
+  listBefore(roomId: string, beforeId: string | undefined, limit: number): Promise<MessagePage>;
   /**
-   * Delivers every message published on MESSAGES (by any instance) to the
-   * handler, in publish order, which within a room is the room's order.
+   * The live feed: every message appended by any instance (this one
+   * included), asynchronously, never inside `append`'s call, in append order,
+   * which within a room is the room's order. One handler.
    */
-  onMessage(handler: (message: Message, info: RelayInfo) => void): void;
-  /** Publishes a cluster event (typing, presence, rooms, revocations) on the events channel. */
-  publishEvent(event: ClusterEvent): Promise<void>;
+  onMessage(handler: (message: Message) => void): void;
+  /**
+   * Called when the live feed came back after a break: whatever was appended
+   * meanwhile was not delivered here, so local clients must catch up (they
+   * reconnect and rejoin with `after`).
+   */
+  onResync(handler: () => void): void;
+}
+
+/**
+ * The EVENTS channel: what crosses instances besides messages (typing,
+ * presence, rooms, read markers, revoked sessions). At most once, in publish
+ * order; nothing is stored, so a receiver that was away misses what was sent.
+ */
+export interface EventBus {
+  /** Publishes to every instance, this one included (asynchronously). */
+  publish(event: ClusterEvent): Promise<void>;
+  /** One handler. */
   onEvent(handler: (event: ClusterEvent) => void): void;
   /**
-   * Called when the subscription came back after a break: whatever was
-   * published meanwhile was not relayed here, so local clients must catch up
-   * (they reconnect and rejoin with `after`).
+   * Called when the subscription came back after a break: events sent
+   * meanwhile were lost here (a revoked session among them), so local
+   * clients must reconnect, which re-checks their tokens and refetches state.
    */
   onResync(handler: () => void): void;
 }
@@ -153,14 +169,14 @@ export interface ReadStateStore {
    */
   unreadCounts(
     userId: string,
-    rooms: { id: string; kind: string }[],
+    rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
   ): Promise<Map<string, number>>;
 }
 
 /** Health of the backing services, for /readyz. */
 export interface Health {
-  /** Resolves when the store and the broker both answer; rejects otherwise. */
+  /** Resolves when the stores and the subscriptions all answer; rejects otherwise. */
   check(): Promise<void>;
 }
 
@@ -170,8 +186,8 @@ export interface Backend {
   users: UserStore;
   sessions: SessionStore;
   rooms: RoomStore;
-  messages: MessageStore;
-  broker: Broker;
+  messageLog: MessageLog;
+  eventBus: EventBus;
   rateLimiter: RateLimiter;
   presence: PresenceStore;
   readState: ReadStateStore;

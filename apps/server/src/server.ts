@@ -10,8 +10,7 @@ import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { Backend } from './ports';
 import { createRedisBackend } from './redis/backend';
-import { Accounts } from './services/accounts';
-import { Rooms } from './services/rooms';
+import { createServices } from './services/services';
 import { CorkingEngine } from './socket/corking-engine';
 import { SocketService } from './socket/socket-service';
 import type { ChatIoServer } from './socket/types';
@@ -56,11 +55,9 @@ export async function createChatServer(
   await backend.start();
 
   let draining = false;
-  const accounts = new Accounts(backend, config.sessionTtlSec);
-  const rooms = new Rooms(backend);
+  const services = createServices(backend, config, metrics, logger);
   const app = await buildHttpApp({
-    accounts,
-    rooms,
+    services,
     backend,
     metrics,
     logger,
@@ -101,7 +98,7 @@ export async function createChatServer(
       next(new Error('origin not allowed'));
     },
   );
-  const sockets = new SocketService({ io, accounts, rooms, backend, config, metrics, logger });
+  const sockets = new SocketService({ io, services, backend, config, metrics, logger });
   await sockets.start();
 
   let closing: Promise<void> | undefined;

@@ -157,11 +157,11 @@ describe.each(implementations)('%s backend', (_name, make) => {
   describe('MessageStore', () => {
     test('appends in order, publishes exactly what it stored, and pages history', async () => {
       const relayed: Message[] = [];
-      backend.broker.onMessage((message) => relayed.push(message));
+      backend.messageLog.onMessage((message) => relayed.push(message));
       const roomId = randomUUID();
       const stored: Message[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const result = await backend.messages.append(request(roomId, `c${i}`), unlimited);
+        const result = await backend.messageLog.append(request(roomId, `c${i}`), unlimited);
         if (result.status !== 'stored') throw new Error(result.status);
         stored.push(result.message);
       }
@@ -177,18 +177,18 @@ describe.each(implementations)('%s backend', (_name, make) => {
         clientId: 'c0',
         createdAt: new Date(Number(stored[0]!.id.split('-')[0])).toISOString(),
       });
-      expect(await backend.messages.listAfter(roomId, stored[1]!.id)).toEqual(stored.slice(2));
-      expect(await backend.messages.listAfter(roomId, stored[4]!.id)).toEqual([]);
-      expect(await backend.messages.listAfter(roomId, '0-0')).toEqual(stored);
-      expect(await backend.messages.listBefore(roomId, undefined, 2)).toEqual({
+      expect(await backend.messageLog.listAfter(roomId, stored[1]!.id)).toEqual(stored.slice(2));
+      expect(await backend.messageLog.listAfter(roomId, stored[4]!.id)).toEqual([]);
+      expect(await backend.messageLog.listAfter(roomId, '0-0')).toEqual(stored);
+      expect(await backend.messageLog.listBefore(roomId, undefined, 2)).toEqual({
         messages: stored.slice(3),
         hasMore: true,
       });
-      expect(await backend.messages.listBefore(roomId, stored[3]!.id, 10)).toEqual({
+      expect(await backend.messageLog.listBefore(roomId, stored[3]!.id, 10)).toEqual({
         messages: stored.slice(0, 3),
         hasMore: false,
       });
-      expect(await backend.messages.listBefore('empty-room', undefined, 10)).toEqual({
+      expect(await backend.messageLog.listBefore('empty-room', undefined, 10)).toEqual({
         messages: [],
         hasMore: false,
       });
@@ -199,14 +199,14 @@ describe.each(implementations)('%s backend', (_name, make) => {
 
     test('a repeated (user, clientId) returns the original and publishes nothing', async () => {
       const relayed: Message[] = [];
-      backend.broker.onMessage((message) => relayed.push(message));
+      backend.messageLog.onMessage((message) => relayed.push(message));
       const roomId = randomUUID();
-      const first = await backend.messages.append(request(roomId, 'dup'), unlimited);
-      const second = await backend.messages.append(
+      const first = await backend.messageLog.append(request(roomId, 'dup'), unlimited);
+      const second = await backend.messageLog.append(
         { ...request(roomId, 'dup'), text: 'changed' },
         unlimited,
       );
-      const otherUser = await backend.messages.append(request(roomId, 'dup', 'u2'), unlimited);
+      const otherUser = await backend.messageLog.append(request(roomId, 'dup', 'u2'), unlimited);
       expect(first.status).toBe('stored');
       expect(second).toEqual({
         status: 'duplicate',
@@ -215,7 +215,7 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(otherUser.status).toBe('stored');
       await waitFor(() => relayed.length >= 2);
       expect(relayed.map((message) => message.userId)).toEqual(['u1', 'u2']);
-      expect(await backend.messages.listAfter(roomId, '0-0')).toHaveLength(2);
+      expect(await backend.messageLog.listAfter(roomId, '0-0')).toHaveLength(2);
     });
 
     test('the rate limit admits a burst, then refuses with a retry hint and stores nothing', async () => {
@@ -224,7 +224,7 @@ describe.each(implementations)('%s backend', (_name, make) => {
       const limits = { ratePerSec: 0.01, burst: 3 };
       const results = [];
       for (let i = 0; i < 5; i += 1)
-        results.push(await backend.messages.append(request(roomId, `r${i}`, 'flooder'), limits));
+        results.push(await backend.messageLog.append(request(roomId, `r${i}`, 'flooder'), limits));
       expect(results.map((result) => result.status)).toEqual([
         'stored',
         'stored',
@@ -235,14 +235,14 @@ describe.each(implementations)('%s backend', (_name, make) => {
       const refused = results[3] as { retryAfterMs: number };
       expect(refused.retryAfterMs).toBeGreaterThan(0);
       expect(refused.retryAfterMs).toBeLessThanOrEqual(100_000);
-      expect(await backend.messages.listAfter(roomId, '0-0')).toHaveLength(3);
+      expect(await backend.messageLog.listAfter(roomId, '0-0')).toHaveLength(3);
     });
 
     test('keeps about `retention` messages per room', async () => {
       const roomId = randomUUID();
       for (let i = 0; i < 300; i += 1)
-        await backend.messages.append(request(roomId, `k${i}`), unlimited);
-      const kept = await backend.messages.listAfter(roomId, '0-0');
+        await backend.messageLog.append(request(roomId, `k${i}`), unlimited);
+      const kept = await backend.messageLog.listAfter(roomId, '0-0');
       // Redis trims approximately (whole nodes of the stream): at least 50, and far below 300.
       expect(kept.length).toBeGreaterThanOrEqual(50);
       expect(kept.length).toBeLessThan(300);
@@ -253,8 +253,8 @@ describe.each(implementations)('%s backend', (_name, make) => {
   describe('Broker', () => {
     test('delivers published events to subscribers', async () => {
       const events: unknown[] = [];
-      backend.broker.onEvent((event) => events.push(event));
-      await backend.broker.publishEvent({ type: 'session:revoked', tokenHash: 'abc' });
+      backend.eventBus.onEvent((event) => events.push(event));
+      await backend.eventBus.publish({ type: 'session:revoked', tokenHash: 'abc' });
       await waitFor(() => events.length > 0);
       expect(events).toEqual([{ type: 'session:revoked', tokenHash: 'abc' }]);
     });

@@ -1,11 +1,17 @@
+import type { z } from 'zod';
 import type { ErrorBody } from './errors';
 import type { Message, Room, User } from './models';
-import type {
-  JoinRoomPayload,
-  LeaveRoomPayload,
-  ReadRoomPayload,
-  SendMessagePayload,
-  TypingPayload,
+import {
+  joinRoomSchema,
+  leaveRoomSchema,
+  readRoomSchema,
+  sendMessageSchema,
+  typingSchema,
+  type JoinRoomPayload,
+  type LeaveRoomPayload,
+  type ReadRoomPayload,
+  type SendMessagePayload,
+  type TypingPayload,
 } from './schemas';
 
 /** Every ack: `{ ok: true, ...result }` or `{ ok: false, error }`. */
@@ -34,6 +40,31 @@ export interface ClientToServerEvents {
   /** Extension: move the caller's read marker in a room. */
   'room:read': (payload: ReadRoomPayload, ack: AckCallback) => void;
 }
+
+/** A client-to-server event's name. */
+export type ClientEvent = keyof ClientToServerEvents;
+
+/** What the ack of event `E` carries besides `ok: true`. */
+export type AckResultOf<E extends ClientEvent> =
+  Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer Result> ? Result : never;
+
+/**
+ * Each client event's payload schema: the one map the server validates with
+ * and clients check against. The compiler holds it to ClientToServerEvents:
+ * exactly one schema per event, accepting that event's payload type.
+ */
+export const clientEventSchemas = {
+  'room:join': joinRoomSchema,
+  'room:leave': leaveRoomSchema,
+  'message:send': sendMessageSchema,
+  typing: typingSchema,
+  'room:read': readRoomSchema,
+} as const satisfies {
+  [E in ClientEvent]: z.ZodType<unknown, Parameters<ClientToServerEvents[E]>[0]>;
+};
+
+/** Event `E`'s payload once validated (defaults applied, text trimmed, unknown keys gone). */
+export type ClientEventInput<E extends ClientEvent> = z.output<(typeof clientEventSchemas)[E]>;
 
 export interface TypingEvent {
   roomId: string;

@@ -4,8 +4,8 @@
  * its tests compare them with this function.
  */
 export function compareMessageIds(a: string, b: string): number {
-  const [aMs, aSeq] = splitId(a);
-  const [bMs, bSeq] = splitId(b);
+  const [aMs, aSeq] = splitMessageId(a);
+  const [bMs, bSeq] = splitMessageId(b);
   if (aMs !== bMs) return aMs < bMs ? -1 : 1;
   if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
   return 0;
@@ -16,7 +16,16 @@ export function isMessageId(value: string): boolean {
   return /^\d{1,16}-\d{1,16}$/.test(value);
 }
 
-function splitId(id: string): [number, number] {
+/**
+ * When the store assigned the id: its milliseconds part (the store's clock,
+ * so the same on every instance). This is a message's `createdAt`.
+ */
+export function messageIdTime(id: string): number {
+  return splitMessageId(id)[0];
+}
+
+/** `<ms>-<seq>` as two numbers; an id without a dash is `<ms>-0`. */
+export function splitMessageId(id: string): [ms: number, seq: number] {
   const dash = id.indexOf('-');
   if (dash < 0) return [Number(id), 0];
   return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];

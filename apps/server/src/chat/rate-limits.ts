@@ -1,6 +1,3 @@
-import { AppError } from './app-error';
-import type { RateLimiter } from '../ports';
-
 export interface RatePolicy {
   ratePerSec: number;
   burst: number;
@@ -22,20 +19,3 @@ export const RATE_POLICIES = {
   /** Handshakes with an unknown or revoked token, per client address. */
   failedHandshakes: { ratePerSec: 20, burst: 100 },
 } as const satisfies Record<string, RatePolicy>;
-
-/** Takes a token or throws `rate_limited` with the wait in `retryAfterMs`. */
-export async function enforceRate(
-  limiter: RateLimiter,
-  bucket: string,
-  policy: RatePolicy,
-  what: string,
-): Promise<void> {
-  const waitMs = await limiter.take(bucket, policy.ratePerSec, policy.burst);
-  if (waitMs > 0) {
-    throw new AppError(
-      'rate_limited',
-      `too many ${what}; retry in ${Math.ceil(waitMs / 1000)} s`,
-      waitMs,
-    );
-  }
-}

@@ -1,9 +1,10 @@
 import pino from 'pino';
+import { messageIdTime } from '@chat/shared';
 import { clusterEventSchema, type ClusterEvent } from '../cluster-events';
 import { ConfigError, loadConfig, redactRedisUrl } from '../config';
 import { createRedisConnection } from '../redis/connection';
 import { EVENTS_CHANNEL, MESSAGES_CHANNEL } from '../redis/keys';
-import { parseRelayEnvelope } from '../relay-envelope';
+import { parseRelayEnvelope } from '../redis/relay-envelope';
 
 /*
  * `npm run monitor`: watch the cluster's traffic on REDIS_URL (TLS and
@@ -54,7 +55,7 @@ function print(channel: string, payload: string): void {
         `(not a chat message: ${envelope.invalid}) ${payload.slice(0, 120)}`,
       );
     const { message, origin } = envelope;
-    const lag = Date.now() - Number(message.id.split('-')[0]);
+    const lag = Date.now() - messageIdTime(message.id);
     return line(
       time,
       'message',

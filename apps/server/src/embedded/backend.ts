@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Backend } from '../ports';
-import { EmbeddedBus } from './bus';
-import { EmbeddedMessageStore } from './message-store';
+import { EmbeddedEventBus } from './event-bus';
+import { EmbeddedMessageLog } from './message-log';
 import { EmbeddedPresenceStore } from './presence-store';
 import { EmbeddedRateLimiter } from './rate-limiter';
 import { EmbeddedReadStateStore } from './read-state-store';
@@ -15,8 +15,7 @@ import { EmbeddedUserStore } from './user-store';
  * loses everything on exit. Set REDIS_URL to scale out.
  */
 export function createEmbeddedBackend(config: Config): Backend {
-  const bus = new EmbeddedBus(config.instanceId);
-  const messages = new EmbeddedMessageStore(bus, {
+  const messageLog = new EmbeddedMessageLog({
     retention: config.messageRetention,
     clientIdTtlSec: config.clientIdTtlSec,
   });
@@ -25,11 +24,11 @@ export function createEmbeddedBackend(config: Config): Backend {
     users: new EmbeddedUserStore(),
     sessions: new EmbeddedSessionStore(),
     rooms: new EmbeddedRoomStore(),
-    messages,
-    broker: bus,
+    messageLog,
+    eventBus: new EmbeddedEventBus(),
     rateLimiter: new EmbeddedRateLimiter(),
     presence: new EmbeddedPresenceStore(),
-    readState: new EmbeddedReadStateStore(messages),
+    readState: new EmbeddedReadStateStore(messageLog),
     health: { check: () => Promise.resolve() },
     start: () => Promise.resolve(),
     close: () => Promise.resolve(),

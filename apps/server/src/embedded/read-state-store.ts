@@ -1,10 +1,10 @@
-import { compareMessageIds } from '@chat/shared';
-import type { MessageStore, ReadStateStore } from '../ports';
+import { compareMessageIds, type Room } from '@chat/shared';
+import type { MessageLog, ReadStateStore } from '../ports';
 
 export class EmbeddedReadStateStore implements ReadStateStore {
   private readonly markers = new Map<string, Map<string, string>>();
 
-  constructor(private readonly messages: MessageStore) {}
+  constructor(private readonly messages: Pick<MessageLog, 'listAfter'>) {}
 
   markRead(userId: string, roomId: string, messageId: string): Promise<boolean> {
     const rooms = this.markers.get(userId) ?? new Map<string, string>();
@@ -17,7 +17,7 @@ export class EmbeddedReadStateStore implements ReadStateStore {
 
   async unreadCounts(
     userId: string,
-    rooms: { id: string; kind: string }[],
+    rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>();

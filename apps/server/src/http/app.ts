@@ -12,17 +12,16 @@ import { LIMITS } from '@chat/shared';
 import { AppError, BackendUnavailableError, toErrorBody } from '../chat/app-error';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
-import type { Accounts } from '../services/accounts';
-import type { Rooms } from '../services/rooms';
+import type { Services } from '../services/services';
 import { registerAuthRoutes } from './auth-routes';
 import { registerDebugRoutes } from './debug-routes';
 import { registerHealthRoutes } from './health-routes';
 import { registerRoomRoutes } from './room-routes';
 
 export interface HttpDeps {
-  accounts: Accounts;
-  rooms: Rooms;
-  backend: Backend;
+  services: Services;
+  /** For /readyz only: routes reach the stores through services. */
+  backend: Pick<Backend, 'health'>;
   metrics: Metrics;
   logger: Logger;
   corsOrigins: string[];

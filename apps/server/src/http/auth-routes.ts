@@ -4,7 +4,8 @@ import type { HttpDeps } from './app';
 import { requireIdentity } from './authenticate';
 import { parseInput } from './validate';
 
-export function registerAuthRoutes(app: FastifyInstance, { accounts }: HttpDeps): void {
+export function registerAuthRoutes(app: FastifyInstance, { services }: HttpDeps): void {
+  const { accounts } = services;
   app.post('/api/auth/register', async (request, reply): Promise<AuthResponse> => {
     const session = await accounts.register(parseInput(credentialsSchema, request.body));
     void reply.status(201);

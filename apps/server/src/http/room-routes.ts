@@ -14,10 +14,8 @@ import type { HttpDeps } from './app';
 import { requireIdentity } from './authenticate';
 import { parseInput } from './validate';
 
-export function registerRoomRoutes(
-  app: FastifyInstance,
-  { accounts, rooms, backend }: HttpDeps,
-): void {
+export function registerRoomRoutes(app: FastifyInstance, { services }: HttpDeps): void {
+  const { accounts, rooms, presence } = services;
   app.get('/api/rooms', async (request): Promise<RoomsResponse> => {
     const { user } = await requireIdentity(accounts, request);
     return { rooms: await rooms.listFor(user) };
@@ -57,6 +55,6 @@ export function registerRoomRoutes(
 
   app.get('/api/presence', async (request): Promise<PresenceResponse> => {
     await requireIdentity(accounts, request);
-    return { online: await backend.presence.online() };
+    return { online: await presence.online() };
   });
 }

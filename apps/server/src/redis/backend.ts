@@ -2,16 +2,17 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import type { Backend } from '../ports';
-import { RedisBroker, type DropHandler } from './broker';
 import { createRedisConnection, isAuthError } from './connection';
+import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
-import { RedisMessageStore } from './message-store';
+import { RedisMessageLog } from './message-log';
 import { RedisPresenceStore } from './presence-store';
 import { RedisRateLimiter } from './rate-limiter';
 import { RedisReadStateStore } from './read-state-store';
 import { RedisRoomStore } from './room-store';
 import { registerScripts } from './scripts';
 import { RedisSessionStore } from './session-store';
+import { RedisSubscriber, type DropHandler } from './subscriber';
 import { RedisUserStore } from './user-store';
 
 /** Start-up failed in a way retrying will not fix (wrong password, unreachable past the deadline). */
@@ -19,7 +20,8 @@ export class RedisStartupError extends Error {}
 
 /**
  * The Redis backend: two connections per instance, one for commands and
- * scripts, one subscribed to MESSAGES and EVENTS.
+ * scripts, one subscribed to MESSAGES (RedisMessageLog) and EVENTS
+ * (RedisEventBus).
  */
 export function createRedisBackend(
   config: Config,
@@ -27,22 +29,23 @@ export function createRedisBackend(
   hooks: { onDropped: DropHandler },
 ): Backend {
   const commands = createRedisConnection(config, 'commands', logger);
-  const subscriber = createRedisConnection(config, 'subscriber', logger);
+  const subscriberConnection = createRedisConnection(config, 'subscriber', logger);
+  const subscriber = new RedisSubscriber(subscriberConnection);
   const keys = redisKeys(config.redisKeyPrefix);
   const scripts = registerScripts(commands);
-  const broker = new RedisBroker(commands, subscriber, hooks.onDropped);
 
   return {
     kind: 'redis',
     users: new RedisUserStore(commands, scripts, keys),
     sessions: new RedisSessionStore(commands, keys),
     rooms: new RedisRoomStore(commands, scripts, keys),
-    messages: new RedisMessageStore(commands, scripts, keys, {
+    messageLog: new RedisMessageLog(commands, scripts, keys, subscriber, {
       retention: config.messageRetention,
       clientIdTtlSec: config.clientIdTtlSec,
       instanceId: config.instanceId,
+      onDropped: hooks.onDropped,
     }),
-    broker,
+    eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped),
     rateLimiter: new RedisRateLimiter(scripts, keys),
     presence: new RedisPresenceStore(scripts, keys, {
       instanceId: config.instanceId,
@@ -61,12 +64,12 @@ export function createRedisBackend(
       logger.info({ redis: where }, 'connecting to redis');
       await Promise.all([
         waitReady(commands, deadline, where),
-        waitReady(subscriber, deadline, where),
+        waitReady(subscriberConnection, deadline, where),
       ]);
-      await broker.subscribe();
+      await subscriber.start();
     },
     async close() {
-      await Promise.allSettled([quit(commands), quit(subscriber)]);
+      await Promise.allSettled([quit(commands), quit(subscriberConnection)]);
     },
   };
 }

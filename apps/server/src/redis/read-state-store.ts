@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Room } from '@chat/shared';
 import type { ReadStateStore } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
@@ -23,7 +24,7 @@ export class RedisReadStateStore implements ReadStateStore {
 
   async unreadCounts(
     userId: string,
-    rooms: { id: string; kind: string }[],
+    rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>();

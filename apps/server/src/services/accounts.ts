@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Credentials, User } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../chat/passwords';
-import { enforceRate, RATE_POLICIES } from '../chat/rate-limits';
+import { RATE_POLICIES } from '../chat/rate-limits';
 import { hashToken, newToken } from '../chat/tokens';
 import type { Backend } from '../ports';
+import { enforceRate } from './rate-limits';
 
 export interface Session {
   user: User;
@@ -26,7 +27,7 @@ export class Accounts {
   private readonly decoyHash = decoyPasswordHash();
 
   constructor(
-    private readonly backend: Pick<Backend, 'users' | 'sessions' | 'broker' | 'rateLimiter'>,
+    private readonly backend: Pick<Backend, 'users' | 'sessions' | 'eventBus' | 'rateLimiter'>,
     private readonly sessionTtlSec: number,
   ) {}
 
@@ -68,7 +69,7 @@ export class Accounts {
   /** Revokes the token on every instance; its live sockets are disconnected wherever they are. */
   async logout(identity: Identity): Promise<void> {
     await this.backend.sessions.revoke(identity.tokenHash);
-    await this.backend.broker.publishEvent({
+    await this.backend.eventBus.publish({
       type: 'session:revoked',
       tokenHash: identity.tokenHash,
     });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { HistoryResponse, Room, RoomKind, RoomSummary, User } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { mayRead } from '../chat/access';
-import { enforceRate, RATE_POLICIES } from '../chat/rate-limits';
+import { RATE_POLICIES } from '../chat/rate-limits';
 import type { Backend } from '../ports';
+import { enforceRate } from './rate-limits';
 
 /** Unread counts stop here; clients show "99+"-style badges beyond it. */
 export const UNREAD_CAP = 100;
@@ -13,7 +14,7 @@ export class Rooms {
   constructor(
     private readonly backend: Pick<
       Backend,
-      'rooms' | 'users' | 'messages' | 'broker' | 'rateLimiter' | 'readState'
+      'rooms' | 'users' | 'messageLog' | 'eventBus' | 'rateLimiter' | 'readState'
     >,
   ) {}
 
@@ -34,7 +35,7 @@ export class Rooms {
     const outcome = await this.backend.rooms.create(room, [user.id]);
     if (outcome === 'name_taken')
       throw new AppError('conflict', 'a public room with this name exists');
-    if (kind === 'public') await this.backend.broker.publishEvent({ type: 'room:created', room });
+    if (kind === 'public') await this.backend.eventBus.publish({ type: 'room:created', room });
     return room;
   }
 
@@ -83,7 +84,7 @@ export class Rooms {
     const added = await this.backend.rooms.addMember(roomId, target.id);
     if (!added) return { room, added: null };
     const addedUser = { id: target.id, username: target.username };
-    await this.backend.broker.publishEvent({ type: 'room:added', room, userId: target.id });
+    await this.backend.eventBus.publish({ type: 'room:added', room, userId: target.id });
     return { room, added: addedUser };
   }
 
@@ -112,7 +113,7 @@ export class Rooms {
       other.id,
     ]);
     if (created)
-      await this.backend.broker.publishEvent({ type: 'room:added', room, userId: other.id });
+      await this.backend.eventBus.publish({ type: 'room:added', room, userId: other.id });
     return room;
   }
 
@@ -123,6 +124,6 @@ export class Rooms {
     limit: number,
   ): Promise<HistoryResponse> {
     await this.requireReadable(user, roomId);
-    return this.backend.messages.listBefore(roomId, before, limit);
+    return this.backend.messageLog.listBefore(roomId, before, limit);
   }
 }

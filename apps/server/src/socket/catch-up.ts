@@ -71,7 +71,7 @@ export class CatchUpTracker {
    * room broadcast (they buffer it or already have it), or undefined when
    * every socket in the room gets it.
    */
-  route(message: Message): string[] | undefined {
+  socketsToSkip(message: Message): string[] | undefined {
     const sockets = this.rooms.get(message.roomId);
     if (!sockets) return undefined;
     const excluded: string[] = [];

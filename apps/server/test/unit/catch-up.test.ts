@@ -19,15 +19,15 @@ const message = (id: string, roomId = 'r'): Message => ({
 
 test('rooms with nobody catching up are broadcast to everybody', () => {
   const tracker = new CatchUpTracker();
-  expect(tracker.route(message('1-0'))).toBeUndefined();
+  expect(tracker.socketsToSkip(message('1-0'))).toBeUndefined();
 });
 
 test('buffers live messages during the read and releases only those after what missed held', () => {
   const tracker = new CatchUpTracker();
   tracker.begin('r', 's1');
   // 5-0 was published before the read (so it is in missed); 6-0 after it.
-  expect(tracker.route(message('5-0'))).toEqual(['s1']);
-  expect(tracker.route(message('6-0'))).toEqual(['s1']);
+  expect(tracker.socketsToSkip(message('5-0'))).toEqual(['s1']);
+  expect(tracker.socketsToSkip(message('6-0'))).toEqual(['s1']);
   expect(tracker.finish('r', 's1', '5-0').map((m) => m.id)).toEqual(['6-0']);
 });
 
@@ -36,28 +36,28 @@ test('after the read, skips late copies of what the socket has, then stops track
   tracker.begin('r', 's1');
   expect(tracker.finish('r', 's1', '9-0')).toEqual([]);
   // 8-0 and 9-0 were in missed but their live copies arrive only now.
-  expect(tracker.route(message('8-0'))).toEqual(['s1']);
-  expect(tracker.route(message('9-0'))).toEqual(['s1']);
-  expect(tracker.route(message('10-0'))).toBeUndefined();
-  expect(tracker.route(message('10-1'))).toBeUndefined();
+  expect(tracker.socketsToSkip(message('8-0'))).toEqual(['s1']);
+  expect(tracker.socketsToSkip(message('9-0'))).toEqual(['s1']);
+  expect(tracker.socketsToSkip(message('10-0'))).toBeUndefined();
+  expect(tracker.socketsToSkip(message('10-1'))).toBeUndefined();
 });
 
 test('tracks rooms and sockets independently', () => {
   const tracker = new CatchUpTracker();
   tracker.begin('r', 's1');
   tracker.begin('other', 's2');
-  expect(tracker.route(message('1-0', 'other'))).toEqual(['s2']);
-  expect(tracker.route(message('1-0', 'r'))).toEqual(['s1']);
+  expect(tracker.socketsToSkip(message('1-0', 'other'))).toEqual(['s2']);
+  expect(tracker.socketsToSkip(message('1-0', 'r'))).toEqual(['s1']);
   tracker.forgetSocket('s1');
-  expect(tracker.route(message('2-0', 'r'))).toBeUndefined();
+  expect(tracker.socketsToSkip(message('2-0', 'r'))).toBeUndefined();
   tracker.abort('other', 's2');
-  expect(tracker.route(message('2-0', 'other'))).toBeUndefined();
+  expect(tracker.socketsToSkip(message('2-0', 'other'))).toBeUndefined();
 });
 
 test('compares ids numerically, not as strings', () => {
   const tracker = new CatchUpTracker();
   tracker.begin('r', 's1');
-  tracker.route(message('10-0'));
+  tracker.socketsToSkip(message('10-0'));
   // As strings '9-0' > '10-0'; as ids it is older, so 10-0 must still be released.
   expect(tracker.finish('r', 's1', '9-0').map((m) => m.id)).toEqual(['10-0']);
 });

@@ -2,7 +2,7 @@ import { hashPassword, verifyPassword } from '../../src/chat/passwords';
 import { takeToken } from '../../src/chat/token-bucket';
 import { bearerToken, hashToken, newToken } from '../../src/chat/tokens';
 import { ConfigError, loadConfig, redactRedisUrl } from '../../src/config';
-import { parseRelayEnvelope } from '../../src/relay-envelope';
+import { parseRelayEnvelope } from '../../src/redis/relay-envelope';
 
 describe('passwords', () => {
   test('verifies the right password only, with a different salt per hash', async () => {

@@ -1,22 +1,23 @@
-import type { Message } from '@chat/shared';
+import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
 import { takeToken, type BucketState } from '../chat/token-bucket';
-import type { AppendRequest, AppendResult, MessageLimits, MessageStore } from '../ports';
-import type { EmbeddedBus } from './bus';
+import type { AppendRequest, AppendResult, MessageLimits, MessageLog, MessagePage } from '../ports';
+import { InProcessChannel } from './in-process-channel';
 
 /**
- * Room histories in memory, trimmed to `retention` messages each. Ids have
- * the Redis stream form `<ms>-<seq>` and only ever grow, even if the clock
- * steps back, so the two backends are interchangeable for clients.
+ * Room histories in memory, trimmed to `retention` messages each, with the
+ * live feed in process. Ids have the Redis stream form `<ms>-<seq>` and only
+ * ever grow, even if the clock steps back, so the two backends are
+ * interchangeable for clients.
  */
-export class EmbeddedMessageStore implements MessageStore {
+export class EmbeddedMessageLog implements MessageLog {
   private readonly rooms = new Map<string, Message[]>();
   private readonly clientIds = new Map<string, { message: Message; expiresAt: number }>();
   private readonly buckets = new Map<string, BucketState>();
+  private readonly live = new InProcessChannel<Message>();
   private lastMs = 0;
   private lastSeq = 0;
 
   constructor(
-    private readonly bus: EmbeddedBus,
     private readonly options: { retention: number; clientIdTtlSec: number },
     private readonly now: () => number = Date.now,
   ) {}
@@ -48,7 +49,7 @@ export class EmbeddedMessageStore implements MessageStore {
       username: request.username,
       text: request.text,
       clientId: request.clientId,
-      createdAt: new Date(Number(id.split('-')[0])).toISOString(),
+      createdAt: new Date(messageIdTime(id)).toISOString(),
     };
     const history = this.rooms.get(request.roomId) ?? [];
     history.push(message);
@@ -57,7 +58,7 @@ export class EmbeddedMessageStore implements MessageStore {
     this.rooms.set(request.roomId, history);
     this.clientIds.set(clientKey, { message, expiresAt: now + this.options.clientIdTtlSec * 1000 });
     this.forgetExpiredClientIds(now);
-    this.bus.publishMessage(message);
+    this.live.publish(message);
     return Promise.resolve({ status: 'stored', message });
   }
 
@@ -66,16 +67,19 @@ export class EmbeddedMessageStore implements MessageStore {
     return Promise.resolve(history.slice(this.indexAfter(history, afterId)));
   }
 
-  listBefore(
-    roomId: string,
-    beforeId: string | undefined,
-    limit: number,
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  listBefore(roomId: string, beforeId: string | undefined, limit: number): Promise<MessagePage> {
     const history = this.rooms.get(roomId) ?? [];
     const end = beforeId === undefined ? history.length : this.indexAfter(history, beforeId, true);
     const start = Math.max(0, end - limit);
     return Promise.resolve({ messages: history.slice(start, end), hasMore: start > 0 });
   }
+
+  onMessage(handler: (message: Message) => void): void {
+    this.live.subscribe(handler);
+  }
+
+  /** In-process delivery never breaks: nothing to catch up on. */
+  onResync(): void {}
 
   private nextId(now: number): string {
     if (now > this.lastMs) {
@@ -89,14 +93,12 @@ export class EmbeddedMessageStore implements MessageStore {
 
   /** Index of the first message whose id is > id (or >= id when `inclusive`). Binary search. */
   private indexAfter(history: Message[], id: string, inclusive = false): number {
-    const [ms, seq] = id.split('-').map(Number) as [number, number];
     let low = 0;
     let high = history.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const [midMs, midSeq] = history[mid]!.id.split('-').map(Number) as [number, number];
-      const before = midMs < ms || (midMs === ms && (inclusive ? midSeq < seq : midSeq <= seq));
-      if (before) low = mid + 1;
+      const order = compareMessageIds(history[mid]!.id, id);
+      if (order < 0 || (order === 0 && !inclusive)) low = mid + 1;
       else high = mid;
     }
     return low;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { User } from '@chat/shared';
 import type { Metrics } from '../metrics';
-import type { Broker, PresenceStore } from '../ports';
+import type { EventBus, PresenceStore } from '../ports';
 
 interface LocalUser {
   user: User;
@@ -11,14 +11,14 @@ interface LocalUser {
 }
 
 /**
- * This instance's part of presence: counts each user's local sockets,
+ * Who is online, and this instance's part in it: counts each user's local sockets,
  * reports a user's first socket here and (after a grace period) their last
  * one to the PresenceStore, and announces `presence` events when that makes
  * them come online or go offline cluster-wide. It also renews the instance's
  * heartbeat and announces the users of dead instances that the heartbeat
  * reaped.
  */
-export class PresenceTracker {
+export class Presence {
   private readonly local = new Map<string, LocalUser>();
   /** Per user, the store calls in flight, so that connect and disconnect never overtake each other. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -26,7 +26,7 @@ export class PresenceTracker {
 
   constructor(
     private readonly store: PresenceStore,
-    private readonly broker: Broker,
+    private readonly events: EventBus,
     private readonly options: { graceMs: number; heartbeatMs: number },
     private readonly logger: Logger,
     private readonly metrics: Metrics,
@@ -36,6 +36,11 @@ export class PresenceTracker {
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
     this.heartbeatTimer.unref();
+  }
+
+  /** Users with at least one connection on a live instance (GET /api/presence). */
+  online(): Promise<User[]> {
+    return this.store.online();
   }
 
   socketOpened(user: User): void {
@@ -102,7 +107,7 @@ export class PresenceTracker {
   }
 
   private announce(user: User, online: boolean): Promise<void> {
-    return this.broker.publishEvent({ type: 'presence', user, online });
+    return this.events.publish({ type: 'presence', user, online });
   }
 
   private enqueue(userId: string, task: () => Promise<void>): void {

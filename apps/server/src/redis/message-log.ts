@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Message } from '@chat/shared';
-import type { AppendRequest, AppendResult, MessageLimits, MessageStore } from '../ports';
+import { messageIdTime, type Message } from '@chat/shared';
+import type { AppendRequest, AppendResult, MessageLimits, MessageLog, MessagePage } from '../ports';
 import { MESSAGES_CHANNEL, type RedisKeys } from './keys';
+import { parseRelayEnvelope } from './relay-envelope';
 import type { ChatScripts } from './scripts';
+import type { DropHandler, RedisSubscriber } from './subscriber';
 import { redisCall } from './unavailable';
 
 type StreamEntry = [id: string, fields: string[]];
@@ -13,15 +15,30 @@ const DUPLICATE = 2;
 /**
  * Each room's history is a Redis Stream `room:{id}:messages`, trimmed to
  * about `retention` entries; the stream id is the message id. Appending is
- * one script call (lua/append.lua) that also publishes on MESSAGES.
+ * one script call (lua/append.lua) that also publishes on MESSAGES, whose
+ * payloads reach `onMessage` through the instance's subscriber connection.
  */
-export class RedisMessageStore implements MessageStore {
+export class RedisMessageLog implements MessageLog {
+  private messageHandler: (message: Message) => void = () => {};
+
   constructor(
     private readonly redis: Redis,
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
-    private readonly options: { retention: number; clientIdTtlSec: number; instanceId: string },
-  ) {}
+    private readonly subscriber: RedisSubscriber,
+    private readonly options: {
+      retention: number;
+      clientIdTtlSec: number;
+      instanceId: string;
+      onDropped: DropHandler;
+    },
+  ) {
+    subscriber.channel(MESSAGES_CHANNEL, (payload) => {
+      const envelope = parseRelayEnvelope(payload);
+      if ('invalid' in envelope) return options.onDropped(MESSAGES_CHANNEL, envelope.invalid);
+      this.messageHandler(envelope.message);
+    });
+  }
 
   async append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
     const { roomId, userId, username, text, clientId } = request;
@@ -65,7 +82,7 @@ export class RedisMessageStore implements MessageStore {
     roomId: string,
     beforeId: string | undefined,
     limit: number,
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  ): Promise<MessagePage> {
     const end = beforeId ? `(${beforeId}` : '+';
     const entries = (await redisCall(() =>
       this.redis.xrevrange(this.keys.roomMessages(roomId), end, '-', 'COUNT', limit + 1),
@@ -75,6 +92,14 @@ export class RedisMessageStore implements MessageStore {
       messages: page.map((entry) => toMessage(roomId, entry)),
       hasMore: entries.length > limit,
     };
+  }
+
+  onMessage(handler: (message: Message) => void): void {
+    this.messageHandler = handler;
+  }
+
+  onResync(handler: () => void): void {
+    this.subscriber.onResync(handler);
   }
 }
 
@@ -88,6 +113,6 @@ function toMessage(roomId: string, [id, fields]: StreamEntry): Message {
     username: value.username ?? '',
     text: value.text ?? '',
     clientId: value.clientId ?? '',
-    createdAt: new Date(Number(id.slice(0, id.indexOf('-')))).toISOString(),
+    createdAt: new Date(messageIdTime(id)).toISOString(),
   };
 }

@@ -3,8 +3,8 @@ import type { User } from '@chat/shared';
 import type { ClusterEvent } from '../../src/cluster-events';
 import { EmbeddedPresenceStore } from '../../src/embedded/presence-store';
 import { createMetrics } from '../../src/metrics';
-import type { Broker } from '../../src/ports';
-import { PresenceTracker } from '../../src/socket/presence-tracker';
+import type { EventBus } from '../../src/ports';
+import { Presence } from '../../src/services/presence';
 
 /*
  * The grace period: a user whose last socket closes and who reconnects
@@ -16,18 +16,17 @@ const alice: User = { id: 'a', username: 'alice' };
 
 function setUp() {
   const published: ClusterEvent[] = [];
-  const broker: Broker = {
-    onMessage: () => {},
+  const events: EventBus = {
     onEvent: () => {},
     onResync: () => {},
-    publishEvent: (event) => {
+    publish: (event) => {
       published.push(event);
       return Promise.resolve();
     },
   };
-  const tracker = new PresenceTracker(
+  const tracker = new Presence(
     new EmbeddedPresenceStore(),
-    broker,
+    events,
     { graceMs: 3000, heartbeatMs: 5000 },
     pino({ level: 'silent' }),
     createMetrics('unit'),

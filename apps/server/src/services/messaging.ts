@@ -1,0 +1,77 @@
+import type { Message, User } from '@chat/shared';
+import { AppError } from '../chat/app-error';
+import { RATE_POLICIES } from '../chat/rate-limits';
+import type { Metrics } from '../metrics';
+import type { Backend } from '../ports';
+import { enforceRate } from './rate-limits';
+import type { Rooms } from './rooms';
+
+/** Sending, catching up and read markers: what a member does with a room's messages. */
+export class Messaging {
+  constructor(
+    private readonly backend: Pick<
+      Backend,
+      'messageLog' | 'readState' | 'eventBus' | 'rateLimiter'
+    >,
+    private readonly rooms: Rooms,
+    private readonly metrics: Metrics,
+    /** Messages per user per second, cluster-wide, with bursts of twice that; 0 = off. */
+    private readonly messageRatePerSec: number,
+  ) {}
+
+  /**
+   * Stores and publishes the message in one step (MessageLog.append) and
+   * returns it as stored; a resent `clientId` returns the original. The
+   * caller has checked that the user joined the room.
+   */
+  async send(
+    user: User,
+    input: { roomId: string; text: string; clientId: string },
+  ): Promise<Message> {
+    const rate = this.messageRatePerSec;
+    const stopTimer = this.metrics.redisRoundTrip.startTimer({ op: 'append' });
+    const result = await this.backend.messageLog.append(
+      {
+        roomId: input.roomId,
+        userId: user.id,
+        username: user.username,
+        text: input.text,
+        clientId: input.clientId,
+      },
+      { ratePerSec: rate, burst: rate * 2 },
+    );
+    stopTimer();
+    if (result.status === 'rate_limited') {
+      throw new AppError('rate_limited', 'you are sending too fast', result.retryAfterMs);
+    }
+    if (result.status === 'stored') this.metrics.messagesIn.inc();
+    return result.message;
+  }
+
+  /** The room's retained messages after `afterId`, oldest first, for a member rejoining. */
+  missedSince(roomId: string, afterId: string): Promise<Message[]> {
+    return this.backend.messageLog.listAfter(roomId, afterId);
+  }
+
+  /**
+   * Moves the user's read marker forward and tells all of the user's sockets,
+   * on every instance; a marker that would move back changes nothing.
+   */
+  async markRead(user: User, roomId: string, messageId: string): Promise<void> {
+    await enforceRate(
+      this.backend.rateLimiter,
+      `read:${user.id}`,
+      RATE_POLICIES.readMarker,
+      'read markers',
+    );
+    await this.rooms.requireReadable(user, roomId);
+    if (await this.backend.readState.markRead(user.id, roomId, messageId)) {
+      await this.backend.eventBus.publish({
+        type: 'room:read',
+        userId: user.id,
+        roomId,
+        messageId,
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { AppError, BackendUnavailableError } from '../chat/app-error';
+import type { Accounts } from '../services/accounts';
+import { type HandshakeGuard, HandshakeRefused } from './handshake-guard';
+import type { ChatIoServer, ChatSocket } from './types';
+
+/**
+ * Who may open a socket: the handshake middleware. A connection is admitted
+ * when its address is not cooling down, its token is live and its user has
+ * a free connection slot here; it then carries its identity in `socket.data`
+ * for life. A refusal is a `connect_error` with `unauthorized`,
+ * `unavailable` or a HandshakeRefused message (PROTOCOL.md).
+ */
+export class Admission {
+  /** Engine.IO connections with a CONNECT to the namespace being checked or connected. */
+  private readonly connecting = new WeakSet<ChatSocket['conn']>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly guard: HandshakeGuard,
+  ) {}
+
+  attach(io: ChatIoServer): void {
+    io.use((socket, next) => {
+      // Socket.IO closes a connection that sends a second CONNECT once the first is connected,
+      // but not while the first still awaits this (async) check: each would get a socket.
+      // Refuse it, then close the connection once the refusal (queued by next()) is written.
+      if (this.connecting.has(socket.conn)) {
+        next(new Error('invalid_input'));
+        process.nextTick(() => socket.conn.close());
+        return;
+      }
+      this.connecting.add(socket.conn);
+      this.admit(socket).then(
+        () => {
+          next();
+          // Socket.IO drops a socket whose connection closed during the check, without a
+          // 'disconnect' event; it decides in the tick next() queued, before this one.
+          process.nextTick(() => {
+            if (!socket.connected) this.guard.release(socket.data.user.id);
+          });
+        },
+        (error: unknown) => {
+          this.connecting.delete(socket.conn); // The client may try again on this connection.
+          next(new Error(handshakeErrorMessage(error)));
+        },
+      );
+    });
+  }
+
+  /** An admitted socket disconnected: its slot is free again. */
+  release(socket: ChatSocket): void {
+    this.guard.release(socket.data.user.id);
+    this.connecting.delete(socket.conn);
+  }
+
+  /** The handshake: address not cooling down, a live token, a free connection slot for the user. */
+  private async admit(socket: ChatSocket): Promise<void> {
+    const address = this.guard.clientAddress(socket.handshake.address, socket.handshake.headers);
+    this.guard.checkAddress(address);
+    const auth: unknown = socket.handshake.auth;
+    const token =
+      typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+    const identity = await this.accounts.authenticate(
+      typeof token === 'string' ? token : undefined,
+    );
+    if (!identity) {
+      await this.guard.failed(address).catch(() => {});
+      throw new AppError('unauthorized', 'unauthorized');
+    }
+    this.guard.reserve(identity.user.id);
+    socket.data = {
+      user: identity.user,
+      tokenHash: identity.tokenHash,
+      chatRooms: new Set(),
+      joining: new Map(),
+    };
+  }
+}
+
+/** The connect_error message a refused handshake gets (PROTOCOL.md: `unauthorized`, plus extensions). */
+function handshakeErrorMessage(error: unknown): string {
+  if (error instanceof BackendUnavailableError) return 'unavailable';
+  if (error instanceof HandshakeRefused) return error.message;
+  return 'unauthorized';
+}

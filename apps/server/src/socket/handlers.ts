@@ -1,0 +1,47 @@
+import { AppError } from '../chat/app-error';
+import type { Services } from '../services/services';
+import type { EventHandlers } from './ack-handler';
+import type { RoomJoins } from './room-joins';
+import type { TypingSignals } from './typing-signals';
+import type { ChatSocket } from './types';
+
+/**
+ * The client events of the protocol, one handler each (the compiler holds
+ * this table to ClientToServerEvents: every event, and each handler's result
+ * matches its ack). Handlers check what only the socket knows (which rooms
+ * it joined) and call the use cases in services/, which HTTP calls too.
+ */
+export function createEventHandlers(
+  services: Services,
+  roomJoins: RoomJoins,
+  typing: TypingSignals,
+): EventHandlers {
+  return {
+    'room:join': (socket, { roomId, after }) => roomJoins.join(socket, roomId, after),
+
+    'room:leave': async (socket, { roomId }) => {
+      if (await roomJoins.leave(socket, roomId)) await typing.stop(socket, roomId);
+      return {};
+    },
+
+    'message:send': async (socket, input) => {
+      requireJoined(socket, input.roomId, 'join the room before sending to it');
+      return { message: await services.messaging.send(socket.data.user, input) };
+    },
+
+    typing: async (socket, { roomId, typing: isTyping }) => {
+      requireJoined(socket, roomId, 'join the room first');
+      await typing.signal(socket, roomId, isTyping);
+      return {};
+    },
+
+    'room:read': async (socket, { roomId, messageId }) => {
+      await services.messaging.markRead(socket.data.user, roomId, messageId);
+      return {};
+    },
+  };
+}
+
+function requireJoined(socket: ChatSocket, roomId: string, message: string): void {
+  if (!socket.data.chatRooms.has(roomId)) throw new AppError('forbidden', message);
+}

@@ -1,0 +1,104 @@
+import type { JoinRoomResult, Message } from '@chat/shared';
+import { AppError } from '../chat/app-error';
+import type { Metrics } from '../metrics';
+import type { Messaging } from '../services/messaging';
+import type { Rooms } from '../services/rooms';
+import { AckThen } from './ack-handler';
+import type { CatchUpTracker } from './catch-up';
+import type { ChatSocket } from './types';
+
+/**
+ * A socket's chat rooms: `room:join` (with the exactly-once catch-up of
+ * CatchUpTracker when `after` is given) and `room:leave`. A socket holds at
+ * most `maxRoomsPerSocket` rooms, joins in progress included.
+ */
+export class RoomJoins {
+  constructor(
+    private readonly rooms: Rooms,
+    private readonly messaging: Messaging,
+    private readonly catchUp: CatchUpTracker,
+    private readonly metrics: Metrics,
+    private readonly maxRoomsPerSocket: number,
+  ) {}
+
+  async join(
+    socket: ChatSocket,
+    roomId: string,
+    after: string | undefined,
+  ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
+    const release = this.reserveRoomSlot(socket, roomId);
+    try {
+      return await this.joinWithSlot(socket, roomId, after);
+    } finally {
+      release();
+    }
+  }
+
+  /** Leaves the room here; false when the socket had not joined it. */
+  async leave(socket: ChatSocket, roomId: string): Promise<boolean> {
+    if (!socket.data.chatRooms.delete(roomId)) return false;
+    this.catchUp.abort(roomId, socket.id);
+    await socket.leave(roomId);
+    return true;
+  }
+
+  /**
+   * Holds one of the socket's MAX_ROOMS_PER_SOCKET slots while a join is in progress (the join
+   * then moves the room into `chatRooms`), or throws when none is free. Synchronous, before the
+   * join's first await: checked after one, joins fired at once would all see the same free slot.
+   */
+  private reserveRoomSlot(socket: ChatSocket, roomId: string): () => void {
+    const { chatRooms, joining } = socket.data;
+    const max = this.maxRoomsPerSocket;
+    let used = chatRooms.size;
+    for (const pending of joining.keys()) if (!chatRooms.has(pending)) used += 1;
+    if (!chatRooms.has(roomId) && !joining.has(roomId) && used >= max)
+      throw new AppError('rate_limited', `a connection may join at most ${max} rooms`);
+    joining.set(roomId, (joining.get(roomId) ?? 0) + 1);
+    return () => {
+      const left = (joining.get(roomId) ?? 1) - 1;
+      if (left > 0) joining.set(roomId, left);
+      else joining.delete(roomId);
+    };
+  }
+
+  private async joinWithSlot(
+    socket: ChatSocket,
+    roomId: string,
+    after: string | undefined,
+  ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
+    const room = await this.rooms.requireReadable(socket.data.user, roomId);
+    if (after === undefined) {
+      await socket.join(roomId);
+      socket.data.chatRooms.add(roomId);
+      this.metrics.roomsJoined.inc();
+      return { room, missed: [] };
+    }
+    // Join first and hold live messages back while `missed` is read: see CatchUpTracker.
+    this.catchUp.begin(roomId, socket.id);
+    const wasJoined = socket.data.chatRooms.has(roomId);
+    await socket.join(roomId);
+    socket.data.chatRooms.add(roomId);
+    let missed: Message[];
+    try {
+      missed = await this.messaging.missedSince(roomId, after);
+    } catch (error) {
+      const held = this.catchUp.abort(roomId, socket.id);
+      if (wasJoined) {
+        // Still in the room: it must not lose the live messages held back during the failed read.
+        for (const message of held) socket.emit('message:new', message);
+      } else {
+        socket.data.chatRooms.delete(roomId);
+        await socket.leave(roomId);
+      }
+      throw error;
+    }
+    this.metrics.roomsJoined.inc();
+    // Live messages that came in during the read follow the ack, on the same socket, in order.
+    const floor = missed.at(-1)?.id ?? after;
+    return new AckThen({ room, missed }, () => {
+      for (const message of this.catchUp.finish(roomId, socket.id, floor))
+        socket.emit('message:new', message);
+    });
+  }
+}
