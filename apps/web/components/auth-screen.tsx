@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { credentialsSchema, LIMITS, type Credentials } from '@chat/shared';
 import { errorMessage } from '../lib/api';
+import { capitalize } from '../lib/text';
 import {
   alertClass,
   fieldErrorClass,
@@ -191,8 +192,4 @@ function validate(values: Credentials): FieldErrors {
     }
   }
   return errors;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

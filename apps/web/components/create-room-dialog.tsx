@@ -1,16 +1,11 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { createRoomSchema, LIMITS, type CreateRoomBody } from '@chat/shared';
-import { errorMessage } from '../lib/api';
+import { useDialogForm } from '../hooks/use-dialog-form';
 import { Dialog } from './dialog';
-import {
-  fieldErrorClass,
-  inputClass,
-  labelClass,
-  primaryButtonClass,
-  secondaryButtonClass,
-} from './ui';
+import { DialogActions, FormError } from './dialog-form';
+import { inputClass, labelClass } from './ui';
 
 type Kind = NonNullable<CreateRoomBody['kind']>;
 
@@ -28,30 +23,16 @@ interface Props {
 export function CreateRoomDialog({ onCreate, onClose }: Props) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('public');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const id = useId();
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const parsed = createRoomSchema.safeParse({ name, kind });
-    if (!parsed.success) {
-      setError(capitalize(parsed.error.issues[0]?.message ?? 'Invalid room'));
-      return;
-    }
-    setError(null);
-    setBusy(true);
-    try {
-      await onCreate(parsed.data);
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  };
+  const form = useDialogForm({
+    parse: () => createRoomSchema.safeParse({ name, kind }),
+    invalid: 'Invalid room',
+    submit: onCreate,
+  });
+  const { id } = form;
 
   return (
     <Dialog title="New room" onClose={onClose} testId="create-room-dialog">
-      <form noValidate onSubmit={submit} data-testid="create-room-form">
+      <form noValidate onSubmit={form.onSubmit} data-testid="create-room-form">
         <label htmlFor={`${id}-name`} className={labelClass}>
           Name
         </label>
@@ -63,24 +44,14 @@ export function CreateRoomDialog({ onCreate, onClose }: Props) {
           placeholder="e.g. design-reviews"
           onChange={(e) => {
             setName(e.target.value);
-            if (error) setError(null);
+            form.edited();
           }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
+          {...form.field}
           className={inputClass}
           data-autofocus
           data-testid="create-room-name"
         />
-        {error && (
-          <p
-            id={`${id}-error`}
-            role="alert"
-            className={fieldErrorClass}
-            data-testid="create-room-error"
-          >
-            {error}
-          </p>
-        )}
+        <FormError form={form} testId="create-room-error" />
 
         <fieldset className="mt-4">
           <legend className={labelClass}>Visibility</legend>
@@ -114,24 +85,14 @@ export function CreateRoomDialog({ onCreate, onClose }: Props) {
           </div>
         </fieldset>
 
-        <div className="mt-5 flex justify-end gap-2">
-          <button type="button" onClick={onClose} className={`${secondaryButtonClass} py-2`}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            disabled={busy}
-            className={primaryButtonClass}
-            data-testid="create-room-submit"
-          >
-            {busy ? 'Creating…' : 'Create room'}
-          </button>
-        </div>
+        <DialogActions
+          form={form}
+          submitLabel="Create room"
+          busyLabel="Creating…"
+          onClose={onClose}
+          testId="create-room-submit"
+        />
       </form>
     </Dialog>
   );
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { TimelineRow } from '../lib/message-list';
+import type { TimelineRow } from '../lib/timeline-rows';
 import { MessageText } from './message-text';
 import { focusRing } from './ui';
 

@@ -2,8 +2,8 @@
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { User } from '@chat/shared';
-import { buildTimeline, type TimelineRow } from '../lib/message-list';
-import type { Timeline } from '../lib/timelines';
+import { buildTimeline, type TimelineRow } from '../lib/timeline-rows';
+import type { Timeline } from '../lib/timeline-state';
 import { MessageItem } from './message-item';
 import { focusRing, secondaryButtonClass } from './ui';
 

@@ -4,7 +4,7 @@ import type { User } from '@chat/shared';
 import type { ConnectionStatus } from '../hooks/use-chat-socket';
 import { isOnline, type OnlineUsers } from '../lib/presence';
 import { dmPartner, roomDisplayName, type ListedRoom } from '../lib/room-list';
-import type { Timeline } from '../lib/timelines';
+import type { Timeline } from '../lib/timeline-state';
 import { typingLabel } from '../lib/typing';
 import { Composer } from './composer';
 import { MessageTimeline } from './message-timeline';

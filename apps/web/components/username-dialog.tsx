@@ -1,16 +1,11 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { LIMITS, usernameSchema } from '@chat/shared';
-import { errorMessage } from '../lib/api';
+import { useDialogForm } from '../hooks/use-dialog-form';
 import { Dialog } from './dialog';
-import {
-  fieldErrorClass,
-  inputClass,
-  labelClass,
-  primaryButtonClass,
-  secondaryButtonClass,
-} from './ui';
+import { DialogActions, FormError } from './dialog-form';
+import { inputClass, labelClass } from './ui';
 
 interface Props {
   title: string;
@@ -38,37 +33,20 @@ export function UsernameDialog({
   testId,
 }: Props) {
   const [username, setUsername] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const id = useId();
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setDone(null);
-    const parsed = usernameSchema.safeParse(username.trim());
-    if (!parsed.success) {
-      setError(capitalize(parsed.error.issues[0]?.message ?? 'Invalid username'));
-      return;
-    }
-    setError(null);
-    setBusy(true);
-    try {
-      const confirmation = await onSubmit(parsed.data);
-      if (confirmation) {
-        setDone(confirmation);
-        setUsername('');
-      }
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useDialogForm({
+    parse: () => usernameSchema.safeParse(username.trim()),
+    invalid: 'Invalid username',
+    submit: async (name: string) => {
+      const confirmation = await onSubmit(name);
+      if (confirmation) setUsername('');
+      return confirmation;
+    },
+  });
+  const { id, done } = form;
 
   return (
     <Dialog title={title} description={description} onClose={onClose} testId={`${testId}-dialog`}>
-      <form noValidate onSubmit={submit} data-testid={`${testId}-form`}>
+      <form noValidate onSubmit={form.onSubmit} data-testid={`${testId}-form`}>
         <label htmlFor={`${id}-username`} className={labelClass}>
           Username
         </label>
@@ -82,10 +60,9 @@ export function UsernameDialog({
           maxLength={LIMITS.usernameMax}
           onChange={(e) => {
             setUsername(e.target.value);
-            if (error) setError(null);
+            form.edited();
           }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : done ? `${id}-done` : undefined}
+          {...form.field}
           className={inputClass}
           data-autofocus
           data-testid={`${testId}-username`}
@@ -97,16 +74,7 @@ export function UsernameDialog({
             ))}
           </datalist>
         )}
-        {error && (
-          <p
-            id={`${id}-error`}
-            role="alert"
-            className={fieldErrorClass}
-            data-testid={`${testId}-error`}
-          >
-            {error}
-          </p>
-        )}
+        <FormError form={form} testId={`${testId}-error`} />
         {done && (
           <p
             id={`${id}-done`}
@@ -117,24 +85,14 @@ export function UsernameDialog({
             {done}
           </p>
         )}
-        <div className="mt-5 flex justify-end gap-2">
-          <button type="button" onClick={onClose} className={`${secondaryButtonClass} py-2`}>
-            {done ? 'Done' : 'Cancel'}
-          </button>
-          <button
-            type="submit"
-            disabled={busy}
-            className={primaryButtonClass}
-            data-testid={`${testId}-submit`}
-          >
-            {busy ? busyLabel : submitLabel}
-          </button>
-        </div>
+        <DialogActions
+          form={form}
+          submitLabel={submitLabel}
+          busyLabel={busyLabel}
+          onClose={onClose}
+          testId={`${testId}-submit`}
+        />
       </form>
     </Dialog>
   );
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -4,7 +4,8 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { User } from '@chat/shared';
 import type { ApiClient } from '../lib/api';
 import type { ChatSocket } from '../lib/socket';
-import { TimelineStore, type Timelines } from '../lib/timelines';
+import type { Timelines } from '../lib/timeline-state';
+import { TimelineStore } from '../lib/timelines';
 
 /**
  * Every opened room's messages, kept whole across reconnects (see

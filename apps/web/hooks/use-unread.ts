@@ -4,8 +4,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { User } from '@chat/shared';
 import type { Summaries } from './use-rooms';
 import type { ChatSocket } from '../lib/socket';
-import type { TimelineStore } from '../lib/timelines';
-import { UnreadStore } from '../lib/unread-store';
+import { UnreadStore, type HeldMessages } from '../lib/unread-store';
 import type { UnreadState } from '../lib/unread';
 
 /**
@@ -15,7 +14,7 @@ import type { UnreadState } from '../lib/unread';
 export function useUnread(
   socket: ChatSocket,
   self: User,
-  timelines: TimelineStore,
+  timelines: HeldMessages,
   summaries: Summaries | null,
   viewingRoomId: string | null,
 ): UnreadState {

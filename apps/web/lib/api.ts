@@ -13,6 +13,7 @@ import {
   type RoomResponse,
   type RoomsResponse,
 } from '@chat/shared';
+import { capitalize } from './text';
 
 /** A page of `GET /api/rooms/:id/messages`: the shared query, with a numeric limit. */
 export type HistoryPage = Pick<HistoryQuery, 'before'> & { limit?: number };
@@ -48,10 +49,6 @@ export function errorMessage(error: unknown): string {
     return text;
   }
   return 'Something went wrong, please try again';
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function withStop(text: string): string {

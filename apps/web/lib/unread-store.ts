@@ -5,9 +5,7 @@ import {
   type RoomSummary,
   type User,
 } from '@chat/shared';
-import { newestId } from './message-list';
 import { emitRead, type ChatSocket } from './socket';
-import type { TimelineStore } from './timelines';
 import {
   applyRead,
   applySummaries,
@@ -16,6 +14,18 @@ import {
   markViewed,
   type UnreadState,
 } from './unread';
+
+/**
+ * What the unread store needs from the timelines: the server messages held
+ * per room (to recount after a read marker, and to know the newest one in
+ * view) and word whenever they may have changed.
+ */
+export interface HeldMessages {
+  /** The server messages held for a room, in the room's order; undefined when none are kept. */
+  sentMessages(roomId: string): readonly Message[] | undefined;
+  /** Calls `listener` after every change of the messages held. Returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
 
 /**
  * Unread badges and the read marker, for one session.
@@ -41,7 +51,7 @@ export class UnreadStore {
 
   constructor(
     private readonly self: User,
-    private readonly timelines: TimelineStore,
+    private readonly timelines: HeldMessages,
   ) {}
 
   subscribe = (listener: () => void): (() => void) => {
@@ -62,7 +72,7 @@ export class UnreadStore {
       const known = this.marked.get(event.roomId);
       if (!known || compareMessageIds(event.messageId, known) > 0)
         this.marked.set(event.roomId, event.messageId);
-      const held = this.timelines.getSnapshot()[event.roomId]?.messages.sent;
+      const held = this.timelines.sentMessages(event.roomId);
       this.set(applyRead(this.state, event, { selfId: this.self.id, held }));
     };
     const onConnect = () => this.syncRead();
@@ -97,8 +107,7 @@ export class UnreadStore {
     const roomId = this.viewing;
     const socket = this.socket;
     if (!roomId || !socket?.connected || this.inFlight.has(roomId)) return;
-    const timeline = this.timelines.getSnapshot()[roomId];
-    const newest = timeline && newestId(timeline.messages);
+    const newest = this.timelines.sentMessages(roomId)?.at(-1)?.id;
     if (!newest) return;
     const known = this.marked.get(roomId);
     if (known && compareMessageIds(newest, known) <= 0) return;

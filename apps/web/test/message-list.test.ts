@@ -1,62 +1,16 @@
 import type { Message } from '@chat/shared';
 import {
   addLocal,
-  buildTimeline,
   EMPTY_MESSAGE_LIST,
-  localDayKey,
   markFailed,
   markPending,
   mergeMessages,
-  messageKey,
   newestId,
   oldestId,
   pendingMessages,
-  timelineEntries,
-  type LocalMessage,
-  type MessageList,
-  type TimelineEntry,
 } from '../lib/message-list';
-
-const ALICE = { id: 'u-alice', username: 'alice' };
-const BOB = { id: 'u-bob', username: 'bob' };
-
-/** A local noon on 5 January 2026, plus `minutes`: stays on one local day in any time zone. */
-function at(minutes: number, day = 5): string {
-  return new Date(2026, 0, day, 12, minutes).toISOString();
-}
-
-let clientSeq = 0;
-function msg(id: string, overrides: Partial<Message> = {}): Message {
-  clientSeq += 1;
-  return {
-    id,
-    roomId: 'r1',
-    userId: BOB.id,
-    username: BOB.username,
-    text: `text ${id}`,
-    clientId: `c-${id}-${clientSeq}`,
-    createdAt: at(0),
-    ...overrides,
-  };
-}
-
-function local(clientId: string, overrides: Partial<LocalMessage> = {}): LocalMessage {
-  return {
-    clientId,
-    roomId: 'r1',
-    userId: ALICE.id,
-    username: ALICE.username,
-    text: `local ${clientId}`,
-    createdAt: at(0),
-    status: 'pending',
-    ...overrides,
-  };
-}
-
-const ids = (list: MessageList) => list.sent.map((m) => m.id);
-/** A server message by id, a local one by clientId. */
-const idOf = (entry: TimelineEntry) =>
-  entry.status === 'sent' ? entry.message.id : entry.message.clientId;
+import { timelineEntries } from '../lib/timeline-rows';
+import { ALICE, BOB, idOf, ids, local, msg } from './support/messages';
 
 describe('mergeMessages', () => {
   it('keeps each id once, whatever the overlap', () => {
@@ -117,36 +71,6 @@ describe('mergeMessages', () => {
 });
 
 describe('pending messages', () => {
-  it('shows a pending message after the server messages', () => {
-    let list = mergeMessages(EMPTY_MESSAGE_LIST, [msg('1-0')]);
-    list = addLocal(list, local('a'));
-    expect(timelineEntries(list).map((e) => [idOf(e), e.status])).toEqual([
-      ['1-0', 'sent'],
-      ['a', 'pending'],
-    ]);
-  });
-
-  it('keeps the row key from pending to sent, so the row stays the same element', () => {
-    const pending = addLocal(EMPTY_MESSAGE_LIST, local('a'));
-    const [before] = timelineEntries(pending);
-    const acked = mergeMessages(pending, [msg('7-0', { userId: ALICE.id, clientId: 'a' })]);
-    const [after] = timelineEntries(acked);
-    expect(before?.status).toBe('pending');
-    expect(after?.status).toBe('sent');
-    expect(after?.key).toBe(before?.key);
-    expect(after?.key).toBe(messageKey({ userId: ALICE.id, clientId: 'a' }));
-  });
-
-  it('keys a reused (sender, clientId) pair by id, so keys stay unique', () => {
-    const list = mergeMessages(EMPTY_MESSAGE_LIST, [
-      msg('1-0', { clientId: 'again' }),
-      msg('2-0', { clientId: 'again' }),
-    ]);
-    const keys = timelineEntries(list).map((e) => e.key);
-    expect(new Set(keys).size).toBe(2);
-    expect(keys[1]).toBe('id:2-0');
-  });
-
   it('replaces the pending message with the acked one (same clientId)', () => {
     let list = addLocal(EMPTY_MESSAGE_LIST, local('a', { text: 'hello' }));
     const acked = msg('7-0', { userId: ALICE.id, username: 'alice', clientId: 'a', text: 'hello' });
@@ -249,52 +173,5 @@ describe('reconnect catch-up', () => {
     list = addLocal(list, local('offline-2'));
     list = mergeMessages(list, [msg('1-0')]); // missed, none of ours
     expect(pendingMessages(list).map((m) => m.clientId)).toEqual(['offline-1', 'offline-2']);
-  });
-});
-
-describe('buildTimeline', () => {
-  it('starts a group at each new sender, long pause or new day, and marks own messages', () => {
-    let list = mergeMessages(EMPTY_MESSAGE_LIST, [
-      msg('1-0', { createdAt: at(0) }),
-      msg('2-0', { createdAt: at(1) }), // same sender, 1 min later
-      msg('3-0', { createdAt: at(2), userId: ALICE.id, username: 'alice' }),
-      msg('4-0', { createdAt: at(3), userId: ALICE.id, username: 'alice' }),
-      msg('5-0', { createdAt: at(20), userId: ALICE.id, username: 'alice' }), // 17 min later
-      msg('6-0', { createdAt: at(21, 6) }), // next day
-    ]);
-    list = addLocal(list, local('p', { createdAt: at(22, 6) }));
-
-    const rows = buildTimeline(list, { selfId: ALICE.id });
-    expect(
-      rows.map((row) =>
-        row.kind === 'day'
-          ? row.key
-          : [idOf(row.entry), row.startsGroup, row.own, row.entry.status],
-      ),
-    ).toEqual([
-      `day:${localDayKey(at(0))}`,
-      ['1-0', true, false, 'sent'],
-      ['2-0', false, false, 'sent'],
-      ['3-0', true, true, 'sent'],
-      ['4-0', false, true, 'sent'],
-      ['5-0', true, true, 'sent'],
-      `day:${localDayKey(at(21, 6))}`,
-      ['6-0', true, false, 'sent'],
-      ['p', true, true, 'pending'],
-    ]);
-  });
-
-  it('gives every row a unique key', () => {
-    let list = mergeMessages(EMPTY_MESSAGE_LIST, [msg('1-0'), msg('2-0')]);
-    list = addLocal(list, local('a'));
-    const keys = buildTimeline(list, { selfId: ALICE.id }).map((row) => row.key);
-    expect(new Set(keys).size).toBe(keys.length);
-  });
-
-  it('keeps message text as data: markup stays a plain string', () => {
-    const text = '<img src=x onerror=alert(1)>\nsecond line';
-    const list = mergeMessages(EMPTY_MESSAGE_LIST, [msg('1-0', { text })]);
-    const row = buildTimeline(list, { selfId: ALICE.id }).find((r) => r.kind === 'message');
-    expect(row?.kind === 'message' && row.entry.message.text).toBe(text);
   });
 });

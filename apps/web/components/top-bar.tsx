@@ -1,0 +1,47 @@
+'use client';
+
+import type { User } from '@chat/shared';
+import type { ConnectionStatus } from '../hooks/use-chat-socket';
+import { ConnectionStatusBadge } from './connection-status';
+import { Logo } from './logo';
+import { secondaryButtonClass } from './ui';
+
+interface Props {
+  user: User;
+  status: ConnectionStatus;
+  onLogout: () => void;
+}
+
+/** The bar above everything: the app, the connection's status, who is signed in, Log out. */
+export function TopBar({ user, status, onLogout }: Props) {
+  return (
+    <header className="flex h-12 shrink-0 items-center justify-between gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-950">
+      <span className="flex items-center gap-2 text-lg font-bold">
+        <Logo />
+        <span className="hidden sm:inline">Chat</span>
+      </span>
+      <div className="flex min-w-0 items-center gap-3">
+        <ConnectionStatusBadge status={status} />
+        <span
+          className="hidden truncate text-sm text-zinc-500 sm:inline dark:text-zinc-400"
+          aria-label={`Signed in as ${user.username}`}
+        >
+          <span
+            className="font-semibold text-zinc-800 dark:text-zinc-200"
+            data-testid="current-user"
+          >
+            {user.username}
+          </span>
+        </span>
+        <button
+          type="button"
+          className={`shrink-0 whitespace-nowrap ${secondaryButtonClass}`}
+          onClick={onLogout}
+          data-testid="logout"
+        >
+          Log out
+        </button>
+      </div>
+    </header>
+  );
+}
