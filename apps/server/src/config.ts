@@ -10,162 +10,158 @@ import { z } from 'zod';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
-const envSchema = z.object({
+/** One setting: the environment variable it is read from, and how (default included). */
+function setting<Schema extends z.ZodType>(variable: string, schema: Schema) {
+  return { variable, schema };
+}
+
+/*
+ * Every setting, declared once: its variable, its rules and default, its
+ * meaning. Config's type, the list of variables and the parsing all derive
+ * from this table.
+ */
+const SETTINGS = {
   /** HTTP + Socket.IO port. 0 picks a free port (tests). */
-  PORT: integer(8000),
+  port: setting('PORT', integer(8000)),
   /** Interface to listen on. */
-  HOST: z.string().default('0.0.0.0'),
+  host: setting('HOST', z.string().default('0.0.0.0')),
   /** `redis://` or `rediss://` (TLS). Unset: the embedded single-node mode. */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-    .optional(),
+  redisUrl: setting(
+    'REDIS_URL',
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
   /** PEM file of the CA that signed the Redis server's certificate. */
-  REDIS_TLS_CA: z.string().optional(),
+  redisTlsCaFile: setting('REDIS_TLS_CA', z.string().optional()),
   /** Prefix of every Redis key this app writes. */
-  REDIS_KEY_PREFIX: z.string().default('chat:'),
+  redisKeyPrefix: setting('REDIS_KEY_PREFIX', z.string().default('chat:')),
   /** Allowed browser origins, comma separated, matched exactly. */
-  CORS_ORIGIN: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  corsOrigins: setting(
+    'CORS_ORIGIN',
+    z
+      .string()
+      .default('http://localhost:3000,http://127.0.0.1:3000')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      ),
+  ),
   /**
    * Whose X-Forwarded-For to believe for the client address (login limits per
    * address): `false` (default, direct connections), `true` (any proxy), or
    * a comma-separated list of proxy addresses/CIDRs such as `127.0.0.1`.
    */
-  TRUST_PROXY: z.string().default('false'),
+  trustProxy: setting(
+    'TRUST_PROXY',
+    z
+      .string()
+      .default('false')
+      .transform((value): boolean | string =>
+        value === 'true' ? true : value === 'false' ? false : value,
+      ),
+  ),
   /** Messages per user per second, cluster-wide, with bursts of twice that. 0 = off. */
-  MESSAGE_RATE_PER_SEC: z.coerce.number().min(0).default(10),
+  messageRatePerSec: setting('MESSAGE_RATE_PER_SEC', z.coerce.number().min(0).default(10)),
   /** Messages kept per room (older ones are trimmed). */
-  MESSAGE_RETENTION: integer(10_000, 1),
+  messageRetention: setting('MESSAGE_RETENTION', integer(10_000, 1)),
   /** How long a login token stays valid. */
-  SESSION_TTL_SEC: integer(7 * 24 * 3600, 60),
+  sessionTtlSec: setting('SESSION_TTL_SEC', integer(7 * 24 * 3600, 60)),
   /** How long a (user, clientId) pair is remembered for idempotent resends. */
-  CLIENT_ID_TTL_SEC: integer(24 * 3600, 1),
+  clientIdTtlSec: setting('CLIENT_ID_TTL_SEC', integer(24 * 3600, 1)),
   /** Rooms one socket may have joined at once. */
-  MAX_ROOMS_PER_SOCKET: integer(200, 1),
+  maxRoomsPerSocket: setting('MAX_ROOMS_PER_SOCKET', integer(200, 1)),
   /**
    * Start-up: how long to keep trying to reach Redis before exiting with
    * code 1 (wrong credentials exit at once). An orchestrator restarts it.
    */
-  REDIS_CONNECT_TIMEOUT_MS: integer(15_000, 100),
+  redisConnectTimeoutMs: setting('REDIS_CONNECT_TIMEOUT_MS', integer(15_000, 100)),
   /**
    * One connection may send this many events per second (any event, bursts of
    * 5x); a connection that floods past it is closed. 0 = off. Message, typing
    * and read rates have their own, cluster-wide limits on top.
    */
-  SOCKET_EVENTS_PER_SEC: integer(200),
+  socketEventsPerSec: setting('SOCKET_EVENTS_PER_SEC', integer(200)),
   /** Open connections one user may have on one instance; more are refused. */
-  MAX_SOCKETS_PER_USER: integer(50, 1),
+  maxSocketsPerUser: setting('MAX_SOCKETS_PER_USER', integer(50, 1)),
   /**
    * A connection whose unsent output (queued packets plus the websocket's
    * buffered bytes) passes this many bytes is a slow consumer: it is closed, so it cannot
    * hold the instance's memory hostage; it reconnects and catches up later.
    */
-  MAX_SOCKET_BUFFER_BYTES: integer(4 * 1024 * 1024, 64 * 1024),
+  maxSocketBufferBytes: setting('MAX_SOCKET_BUFFER_BYTES', integer(4 * 1024 * 1024, 64 * 1024)),
   /**
    * Test-only fault hooks (POST /debug/stall blocks the event loop). Never
    * set in production: the server refuses to start with it when NODE_ENV is
    * production.
    */
-  CHAT_DEBUG_HOOKS: z.enum(['true', 'false']).default('false'),
-  NODE_ENV: z.string().optional(),
+  debugHooks: setting(
+    'CHAT_DEBUG_HOOKS',
+    z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+  ),
+  nodeEnv: setting('NODE_ENV', z.string().optional()),
   /** A Redis command that takes longer fails with `unavailable` instead of hanging. */
-  REDIS_COMMAND_TIMEOUT_MS: integer(5000, 100),
+  redisCommandTimeoutMs: setting('REDIS_COMMAND_TIMEOUT_MS', integer(5000, 100)),
   /** Graceful shutdown: how long in-flight work may take before the process exits anyway. */
-  SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+  shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', integer(10_000, 0)),
   /**
    * Presence: an instance renews its heartbeat every PRESENCE_HEARTBEAT_MS;
    * one silent for PRESENCE_TTL_MS is reaped by the others (its users go
    * offline within TTL + heartbeat). A user whose last socket closes stays
    * online for PRESENCE_GRACE_MS, so a quick reconnect does not flap.
    */
-  PRESENCE_HEARTBEAT_MS: integer(5000, 50),
-  PRESENCE_TTL_MS: integer(15_000, 100),
-  PRESENCE_GRACE_MS: integer(3000, 0),
+  presenceHeartbeatMs: setting('PRESENCE_HEARTBEAT_MS', integer(5000, 50)),
+  presenceTtlMs: setting('PRESENCE_TTL_MS', integer(15_000, 100)),
+  presenceGraceMs: setting('PRESENCE_GRACE_MS', integer(3000, 0)),
   /** A "typing" state not renewed by its client within this time ends by itself. */
-  TYPING_TTL_MS: integer(6000, 100),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  typingTtlMs: setting('TYPING_TTL_MS', integer(6000, 100)),
+  logLevel: setting(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
   /** Names this process in logs, metrics and published envelopes. */
-  INSTANCE_ID: z.string().min(1).max(64).optional(),
-});
+  instanceId: setting(
+    'INSTANCE_ID',
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .transform((value) => value ?? `${hostname()}-${randomBytes(3).toString('hex')}`),
+  ),
+};
+
+export type Config = { [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K]['schema']> };
 
 /** Every environment variable the server reads. */
-export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
-
-export interface Config {
-  port: number;
-  host: string;
-  redisUrl: string | undefined;
-  redisTlsCaFile: string | undefined;
-  redisKeyPrefix: string;
-  corsOrigins: string[];
-  trustProxy: boolean | string;
-  messageRatePerSec: number;
-  messageRetention: number;
-  sessionTtlSec: number;
-  clientIdTtlSec: number;
-  maxRoomsPerSocket: number;
-  socketEventsPerSec: number;
-  maxSocketsPerUser: number;
-  maxSocketBufferBytes: number;
-  debugHooks: boolean;
-  redisConnectTimeoutMs: number;
-  redisCommandTimeoutMs: number;
-  shutdownTimeoutMs: number;
-  presenceHeartbeatMs: number;
-  presenceTtlMs: number;
-  presenceGraceMs: number;
-  typingTtlMs: number;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  instanceId: string;
-}
+export const ENV_VARIABLES = Object.values(SETTINGS).map((entry) => entry.variable);
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Treat empty strings as unset: `REDIS_URL=` in a .env file means "not set".
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, { variable, schema }] of Object.entries(SETTINGS)) {
+    // Treat empty strings as unset: `REDIS_URL=` in a .env file means "not set".
+    const raw = env[variable] === '' ? undefined : env[variable];
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) values[key] = parsed.data;
+    else problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
-  const e = parsed.data;
-  if (e.CHAT_DEBUG_HOOKS === 'true' && e.NODE_ENV === 'production') {
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  const config = values as Config;
+  if (config.debugHooks && config.nodeEnv === 'production') {
     throw new ConfigError(
       'invalid configuration: CHAT_DEBUG_HOOKS must not be set when NODE_ENV is production',
     );
   }
-  return {
-    port: e.PORT,
-    host: e.HOST,
-    redisUrl: e.REDIS_URL,
-    redisTlsCaFile: e.REDIS_TLS_CA,
-    redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    corsOrigins: e.CORS_ORIGIN.split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin.length > 0),
-    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
-    messageRatePerSec: e.MESSAGE_RATE_PER_SEC,
-    messageRetention: e.MESSAGE_RETENTION,
-    sessionTtlSec: e.SESSION_TTL_SEC,
-    clientIdTtlSec: e.CLIENT_ID_TTL_SEC,
-    maxRoomsPerSocket: e.MAX_ROOMS_PER_SOCKET,
-    socketEventsPerSec: e.SOCKET_EVENTS_PER_SEC,
-    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
-    maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
-    debugHooks: e.CHAT_DEBUG_HOOKS === 'true',
-    redisConnectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
-    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
-    presenceTtlMs: e.PRESENCE_TTL_MS,
-    presenceGraceMs: e.PRESENCE_GRACE_MS,
-    typingTtlMs: e.TYPING_TTL_MS,
-    logLevel: e.LOG_LEVEL,
-    instanceId: e.INSTANCE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`,
-  };
+  return config;
 }
 
 /** A config for tests and embedding: defaults, overridden field by field. */

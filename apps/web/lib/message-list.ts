@@ -17,7 +17,6 @@ import { compareMessageIds, type ErrorBody, type Message } from '@chat/shared';
  */
 
 export type LocalStatus = 'pending' | 'failed';
-export type MessageStatus = 'sent' | LocalStatus;
 
 /** A message written here and not confirmed by the server yet. */
 export interface LocalMessage {

@@ -5,10 +5,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import {
+  clientEventSchemas,
   createRoomSchema,
   credentialsSchema,
-  joinRoomSchema,
-  sendMessageSchema,
   type Ack,
   type ClientToServerEvents,
   type JoinRoomResult,
@@ -160,7 +159,7 @@ io.use((socket, next) => {
 io.on('connection', (socket) => {
   socket.on('room:join', async (payload, ack) => {
     if (typeof ack !== 'function') return;
-    const parsed = joinRoomSchema.safeParse(payload);
+    const parsed = clientEventSchemas['room:join'].safeParse(payload);
     if (!parsed.success)
       return ack({ ok: false, error: { code: 'invalid_input', message: 'invalid payload' } });
     const json = await redis.hget('rooms', parsed.data.roomId);
@@ -172,7 +171,7 @@ io.on('connection', (socket) => {
 
   socket.on('message:send', async (payload, ack) => {
     if (typeof ack !== 'function') return;
-    const parsed = sendMessageSchema.safeParse(payload);
+    const parsed = clientEventSchemas['message:send'].safeParse(payload);
     if (!parsed.success)
       return ack({ ok: false, error: { code: 'invalid_input', message: 'invalid payload' } });
     const { roomId, text, clientId } = parsed.data;

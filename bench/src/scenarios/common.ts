@@ -1,5 +1,4 @@
 import type { Account, Cluster, TargetName } from '../cluster';
-import type { LatencySummary } from '../histogram';
 import { nowMs, selfCpuSec, sleep } from '../proc';
 import type { Settings } from '../settings';
 
@@ -70,8 +69,4 @@ export async function waitQuiet(cluster: Cluster, maxMs: number, fraction = 0.1)
 
 export function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
-}
-
-export function emptyLatency(): LatencySummary {
-  return { count: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, maxMs: 0 };
 }
