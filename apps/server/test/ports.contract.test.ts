@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { compareMessageIds, type Message, type Room } from '@chat/shared';
+import { compareMessageIds, messageIdTime, type Message, type Room, type User } from '@chat/shared';
+import type { ClusterEvent } from '../src/cluster-events';
 import { configWith } from '../src/config';
 import { createEmbeddedBackend } from '../src/embedded/backend';
 import type { Backend } from '../src/ports';
@@ -154,7 +155,7 @@ describe.each(implementations)('%s backend', (_name, make) => {
     });
   });
 
-  describe('MessageStore', () => {
+  describe('MessageLog', () => {
     test('appends in order, publishes exactly what it stored, and pages history', async () => {
       const relayed: Message[] = [];
       backend.messageLog.onMessage((message) => relayed.push(message));
@@ -175,7 +176,7 @@ describe.each(implementations)('%s backend', (_name, make) => {
         username: 'name-u1',
         text: 'text c0',
         clientId: 'c0',
-        createdAt: new Date(Number(stored[0]!.id.split('-')[0])).toISOString(),
+        createdAt: new Date(messageIdTime(stored[0]!.id)).toISOString(),
       });
       expect(await backend.messageLog.listAfter(roomId, stored[1]!.id)).toEqual(stored.slice(2));
       expect(await backend.messageLog.listAfter(roomId, stored[4]!.id)).toEqual([]);
@@ -248,20 +249,107 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(kept.length).toBeLessThan(300);
       expect(kept.at(-1)!.clientId).toBe('k299');
     });
-  });
 
-  describe('Broker', () => {
-    test('delivers published events to subscribers', async () => {
-      const events: unknown[] = [];
-      backend.eventBus.onEvent((event) => events.push(event));
-      await backend.eventBus.publish({ type: 'session:revoked', tokenHash: 'abc' });
-      await waitFor(() => events.length > 0);
-      expect(events).toEqual([{ type: 'session:revoked', tokenHash: 'abc' }]);
+    test('delivers live messages asynchronously, never inside the append call', async () => {
+      const relayed: Message[] = [];
+      backend.messageLog.onMessage((message) => relayed.push(message));
+      const appended = backend.messageLog.append(request(randomUUID(), 'async'), unlimited);
+      expect(relayed).toEqual([]);
+      const result = await appended;
+      await waitFor(() => relayed.length > 0);
+      expect(relayed).toEqual([(result as { message: Message }).message]);
     });
   });
 
-  test('health check passes while connected', async () => {
-    await expect(backend.health.check()).resolves.toBeUndefined();
+  describe('EventBus', () => {
+    test('delivers every event to this instance too, in publish order', async () => {
+      const events: ClusterEvent[] = [];
+      backend.eventBus.onEvent((event) => events.push(event));
+      const sent: ClusterEvent[] = [
+        { type: 'session:revoked', tokenHash: 'abc' },
+        { type: 'presence', user: { id: 'u1', username: 'ann' }, online: true },
+        { type: 'room:read', userId: 'u1', roomId: 'r1', messageId: '1-0' },
+      ];
+      for (const event of sent) await backend.eventBus.publish(event);
+      await waitFor(() => events.length >= sent.length);
+      expect(events).toEqual(sent);
+    });
+  });
+
+  describe('RateLimiter', () => {
+    test('admits a burst per bucket, then answers the wait, and buckets are independent', async () => {
+      const bucket = `b-${randomUUID()}`;
+      // One token per 100 s: no refill can happen during the test, however slow the machine.
+      const waits = [];
+      for (let i = 0; i < 4; i += 1) waits.push(await backend.rateLimiter.take(bucket, 0.01, 3));
+      expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+      expect(waits[3]).toBeGreaterThan(0);
+      expect(waits[3]).toBeLessThanOrEqual(100_000);
+      expect(await backend.rateLimiter.take(`${bucket}-other`, 0.01, 3)).toBe(0);
+    });
+  });
+
+  describe('PresenceStore', () => {
+    const ann: User = { id: `u-${randomUUID()}`, username: 'ann' };
+    const bob: User = { id: `u-${randomUUID()}`, username: 'bob' };
+    const ids = (users: User[]) => users.map((user) => user.id).sort();
+
+    test('a user is online from their first connection to their last disconnection', async () => {
+      expect(await backend.presence.heartbeat()).toEqual([]);
+      expect(await backend.presence.connect(ann)).toBe(true);
+      expect(await backend.presence.connect(bob)).toBe(true);
+      expect(ids(await backend.presence.online())).toEqual(ids([ann, bob]));
+      expect(await backend.presence.disconnect(ann)).toBe(true);
+      expect(await backend.presence.online()).toEqual([bob]);
+      expect(await backend.presence.heartbeat()).toEqual([]);
+      await expect(backend.presence.expireSoon(60_000)).resolves.toBeUndefined();
+    });
+  });
+
+  describe('ReadStateStore', () => {
+    test('markers only move forward', async () => {
+      const roomId = randomUUID();
+      expect(await backend.readState.markRead('u1', roomId, '5-0')).toBe(true);
+      expect(await backend.readState.markRead('u1', roomId, '5-0')).toBe(false);
+      expect(await backend.readState.markRead('u1', roomId, '4-9')).toBe(false);
+      expect(await backend.readState.markRead('u1', roomId, '5-1')).toBe(true);
+    });
+
+    test("counts others' messages after the marker, capped; unopened public rooms count 0", async () => {
+      const room = newRoom('private');
+      const lobby = newRoom('public');
+      const appended: Message[] = [];
+      for (const [index, userId] of ['u2', 'u1', 'u2', 'u2', 'u2'].entries()) {
+        const result = await backend.messageLog.append(
+          request(room.id, `m${index}`, userId),
+          unlimited,
+        );
+        appended.push((result as { message: Message }).message);
+        await backend.messageLog.append(request(lobby.id, `l${index}`, userId), unlimited);
+      }
+      const rooms = [room, lobby];
+      expect(await backend.readState.unreadCounts('u1', rooms, 100)).toEqual(
+        new Map([
+          [room.id, 4],
+          [lobby.id, 0],
+        ]),
+      );
+      expect((await backend.readState.unreadCounts('u1', rooms, 3)).get(room.id)).toBe(3);
+      await backend.readState.markRead('u1', room.id, appended[2]!.id);
+      await backend.readState.markRead('u1', lobby.id, '0-1');
+      expect(await backend.readState.unreadCounts('u1', rooms, 100)).toEqual(
+        new Map([
+          [room.id, 2],
+          [lobby.id, 4],
+        ]),
+      );
+    });
+  });
+
+  describe('Health', () => {
+    test('passes while connected', async () => {
+      await expect(backend.health.check()).resolves.toBeUndefined();
+    });
   });
 });
 
