@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { AuthResponse, RoomResponse } from '@chat/shared';
-import {
-  answersOk,
-  freePort,
-  ManagedProcess,
-  RedisServer,
-  REPO_ROOT,
-  waitUntil,
-} from '@chat/testkit';
+import { freePort, ManagedProcess, RedisServer, REPO_ROOT } from '@chat/testkit';
 import { sampleProc, sleep } from './proc';
 
 /*
@@ -132,13 +125,7 @@ export class Cluster {
   private async waitReady(proc: ManagedProcess, port: number): Promise<void> {
     const probe = this.target === 'ours' ? '/readyz' : '/healthz';
     try {
-      await waitUntil(
-        () => {
-          if (!proc.running) throw new Error(`${proc.name} exited at start-up:\n${proc.tail()}`);
-          return answersOk(`http://127.0.0.1:${port}${probe}`);
-        },
-        { timeoutMs: 30_000, intervalMs: 100, what: `${proc.name} to become ready` },
-      );
+      await proc.waitUntilServes(`http://127.0.0.1:${port}${probe}`);
     } catch (error) {
       await proc.stop('SIGKILL');
       throw error;

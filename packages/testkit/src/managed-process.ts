@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { answersOk, waitUntil } from './wait';
 
 export interface ProcessOptions {
   /** What error messages and logs call it. */
@@ -138,6 +139,21 @@ export class ManagedProcess {
       };
       if (!check()) this.outputWaiters.push(check);
     });
+  }
+
+  /**
+   * Resolves once a GET of `url` answers 2xx (for processes that log no
+   * ready line); rejects with its output when it exits first, or after
+   * `timeoutMs` (default 30 s).
+   */
+  async waitUntilServes(url: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+    await waitUntil(
+      () => {
+        if (!this.running) throw new Error(`${this.name} exited: ${this.output}`);
+        return answersOk(url);
+      },
+      { timeoutMs, intervalMs: 100, what: `${this.name} to answer ${url}` },
+    );
   }
 
   /** Sends `signal` to its process group without waiting (SIGSTOP and SIGCONT, say). */

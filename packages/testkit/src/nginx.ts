@@ -6,7 +6,6 @@ import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
 import { NGINX_TEMPLATE } from './paths';
 import type { Service } from './service';
-import { answersOk, waitUntil } from './wait';
 
 export interface NginxOptions {
   /** Ports of the server instances on 127.0.0.1 it balances over. */
@@ -73,13 +72,7 @@ export class Nginx implements Service {
     const nginx = new Nginx(child, port, runDir, options.runDir === undefined);
     try {
       // nginx logs no "ready" line: it is ready once it proxies.
-      await waitUntil(
-        () => {
-          if (!child.running) throw new Error(`nginx exited: ${child.output}`);
-          return answersOk(`${nginx.url}/healthz`);
-        },
-        { what: 'nginx to proxy /healthz', timeoutMs: 30_000 },
-      );
+      await child.waitUntilServes(`${nginx.url}/healthz`);
     } catch (error) {
       await nginx.destroy();
       throw error;

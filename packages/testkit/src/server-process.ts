@@ -2,7 +2,6 @@ import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
 import { REPO_ROOT, SERVER_ENTRY } from './paths';
 import type { Service } from './service';
-import { answersOk, waitUntil } from './wait';
 
 export interface ServerProcessOptions {
   /** Run the server under another program, e.g. ['faketime', '-f', '+1h']. */
@@ -64,14 +63,7 @@ export class ServerProcess implements Service {
     const server = new ServerProcess(name, child, port);
     try {
       if (until === 'listening') await child.waitForOutput('"msg":"listening"');
-      else
-        await waitUntil(
-          () => {
-            if (!child.running) throw new Error(`${name} exited: ${child.output}`);
-            return answersOk(`${server.url}/readyz`);
-          },
-          { what: `${name} to be ready`, timeoutMs: 30_000, intervalMs: 100 },
-        );
+      else await child.waitUntilServes(`${server.url}/readyz`);
     } catch (error) {
       await child.stop('SIGKILL');
       throw error;

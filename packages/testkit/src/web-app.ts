@@ -1,7 +1,6 @@
 import { ManagedProcess } from './managed-process';
 import { NEXT_BIN, WEB_DIR } from './paths';
 import type { Service } from './service';
-import { answersOk, waitUntil } from './wait';
 
 export interface WebAppOptions {
   port: number;
@@ -43,17 +42,7 @@ export class WebApp implements Service {
     });
     const app = new WebApp(child, options.port);
     try {
-      await waitUntil(
-        () => {
-          if (!child.running) throw new Error(`next start exited: ${child.output}`);
-          return answersOk(`${app.url}/`);
-        },
-        {
-          timeoutMs: options.timeoutMs ?? 30_000,
-          intervalMs: 100,
-          what: `the web app on port ${options.port}`,
-        },
-      );
+      await child.waitUntilServes(`${app.url}/`, { timeoutMs: options.timeoutMs });
     } catch (error) {
       await app.destroy();
       throw error;
