@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { AuthResponse, RoomResponse } from '@chat/shared';
-import { freePort, sampleProc, sleep, startProcess, stopProcess, type Proc } from './proc';
+import { freePort, ManagedProcess, RedisServer, REPO_ROOT } from '@chat/testkit';
+import { sampleProc, sleep } from './proc';
 
 /*
  * The system under test: its own redis-server (ours and baseline) and N
@@ -11,7 +12,7 @@ import { freePort, sampleProc, sleep, startProcess, stopProcess, type Proc } fro
 
 export type TargetName = 'ours' | 'baseline' | 'ceiling';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT };
 
 export interface Account {
   userId: string;
@@ -30,12 +31,12 @@ export interface RedisCommandStat {
 export interface Instance {
   name: string;
   port: number;
-  proc: Proc;
+  proc: ManagedProcess;
 }
 
 export class Cluster {
   instances: Instance[] = [];
-  redisProc: Proc | undefined;
+  redisServer: RedisServer | undefined;
   redis: Redis | undefined;
   redisPort = 0;
   private generation = 0;
@@ -53,43 +54,14 @@ export class Cluster {
 
   async startRedis(): Promise<void> {
     if (!this.usesRedis) return;
-    this.redisPort = await freePort();
-    this.redisProc = await startProcess(
-      `redis(${this.target})`,
-      'redis-server',
-      [
-        '--port',
-        String(this.redisPort),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'yes',
-        '--loglevel',
-        'warning',
-        '--dir',
-        '/tmp',
-      ],
-      {},
-    );
+    this.redisServer = await RedisServer.start({
+      name: `redis(${this.target})`,
+      args: ['--protected-mode', 'yes'],
+    });
+    this.redisPort = this.redisServer.port;
     this.redis = new Redis({ host: '127.0.0.1', port: this.redisPort, lazyConnect: true });
     this.redis.on('error', () => {});
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await this.redis.connect();
-        await this.redis.ping();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline)
-          throw new Error(`redis did not start: ${String(error)}`, { cause: error });
-        await sleep(100);
-        this.redis.disconnect();
-      }
-    }
+    await this.redis.connect();
   }
 
   private command(
@@ -139,28 +111,24 @@ export class Cluster {
         const port = await freePort();
         const { args, env } = this.command(index, port, gcHook);
         const name = `${this.target}-${index + 1}`;
-        const proc = await startProcess(name, process.execPath, args, { env, cwd: REPO_ROOT });
+        const proc = await this.spawn(name, args, env);
         await this.waitReady(proc, port);
         return { name, port, proc };
       }),
     );
   }
 
-  private async waitReady(proc: Proc, port: number): Promise<void> {
+  private spawn(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
+    return ManagedProcess.spawn({ name, command: process.execPath, args, env, cwd: REPO_ROOT });
+  }
+
+  private async waitReady(proc: ManagedProcess, port: number): Promise<void> {
     const probe = this.target === 'ours' ? '/readyz' : '/healthz';
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-        throw new Error(`${proc.name} exited at start-up:\n${proc.tail()}`);
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}${probe}`);
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline)
-        throw new Error(`${proc.name} did not become ready:\n${proc.tail()}`);
-      await sleep(100);
+    try {
+      await proc.waitUntilServes(`http://127.0.0.1:${port}${probe}`);
+    } catch (error) {
+      await proc.stop('SIGKILL');
+      throw error;
     }
   }
 
@@ -172,17 +140,19 @@ export class Cluster {
   async restartInstance(index: number): Promise<void> {
     const old = this.instances[index];
     if (!old) throw new Error(`no instance ${index}`);
-    await stopProcess(old.proc, 12_000);
+    await old.proc.stop('SIGTERM', { graceMs: 12_000 });
     this.restarts += 1;
     const { args, env } = this.command(index, old.port, false);
     if (env.INSTANCE_ID) env.INSTANCE_ID = `${env.INSTANCE_ID}-r${this.restarts}`;
-    const proc = await startProcess(old.name, process.execPath, args, { env, cwd: REPO_ROOT });
+    const proc = await this.spawn(old.name, args, env);
     await this.waitReady(proc, old.port);
     this.instances[index] = { ...old, proc };
   }
 
   async stopInstances(): Promise<void> {
-    await Promise.all(this.instances.map((instance) => stopProcess(instance.proc, 12_000)));
+    await Promise.all(
+      this.instances.map((instance) => instance.proc.stop('SIGTERM', { graceMs: 12_000 })),
+    );
     this.instances = [];
   }
 
@@ -205,8 +175,8 @@ export class Cluster {
     await this.stopInstances();
     this.redis?.disconnect();
     this.redis = undefined;
-    if (this.redisProc) await stopProcess(this.redisProc, 3000);
-    this.redisProc = undefined;
+    await this.redisServer?.destroy();
+    this.redisServer = undefined;
   }
 
   /** Registers `count` users through the instances (round-robin), `concurrency` at a time. */
@@ -320,7 +290,7 @@ export class Cluster {
   } {
     return {
       instances: this.instances.map((instance) => sampleProc(instance.proc.pid)),
-      redis: this.redisProc ? sampleProc(this.redisProc.pid) : { cpuSec: 0, rssBytes: 0 },
+      redis: this.redisServer ? sampleProc(this.redisServer.pid) : { cpuSec: 0, rssBytes: 0 },
     };
   }
 }

@@ -1,128 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { killAllNow } from '@chat/testkit';
 
 /*
- * Child processes the bench starts (redis-server, server instances), and what
- * it reads about them from /proc. Every child is registered here and killed
- * on exit, on Ctrl-C, on SIGTERM and on an uncaught error.
+ * What the bench reads about its processes from /proc, its clock, and the
+ * exit handling of its CLI: every child it starts (through @chat/testkit) is
+ * killed on exit, on Ctrl-C, on SIGTERM and on an uncaught error.
  */
 
-export interface Proc {
-  name: string;
-  pid: number;
-  child: ChildProcess;
-  /** Resolves with the exit code (or the signal name) once the process is gone. */
-  exited: Promise<number | string>;
-  /** The last lines it wrote, for error messages. */
-  tail(): string;
-}
-
-const live = new Set<Proc>();
-
-export interface StartOptions {
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Resolve once a stdout/stderr line matches; otherwise resolve at once. */
-  ready?: RegExp;
-  readyTimeoutMs?: number;
-}
-
-export async function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: StartOptions = {},
-): Promise<Proc> {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let readyResolve: (() => void) | undefined;
-  const onLine = (line: string) => {
-    lines.push(line);
-    if (lines.length > 40) lines.shift();
-    if (readyResolve && options.ready?.test(line)) {
-      readyResolve();
-      readyResolve = undefined;
-    }
-  };
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        onLine(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-      }
-      if (buffered.length > 65536) buffered = buffered.slice(-4096);
-    });
-  }
-  const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  await spawned;
-  const proc: Proc = { name, pid: child.pid!, child, exited, tail: () => lines.join('\n') };
-  live.add(proc);
-  void exited.then(() => live.delete(proc));
-
-  if (options.ready) {
-    const ready = new Promise<void>((resolve) => (readyResolve = resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      ready.then(() => 'ready' as const),
-      exited.then(() => 'exited' as const),
-      new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs ?? 20_000);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (outcome !== 'ready') {
-      child.kill('SIGKILL');
-      throw new Error(
-        `${name} ${outcome === 'exited' ? 'exited' : 'did not start'}:\n${proc.tail()}`,
-      );
-    }
-  }
-  return proc;
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopProcess(proc: Proc, graceMs = 8000): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const killed = await Promise.race([
-    proc.exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (killed) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
-}
-
-export function killAllNow(): void {
-  for (const proc of live) {
-    try {
-      proc.child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  live.clear();
-}
+export { killAllNow };
 
 let cleanupInstalled = false;
 
@@ -150,20 +36,6 @@ export function installCleanup(onSignal?: () => void): void {
     );
     killAllNow();
     process.exit(1);
-  });
-}
-
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

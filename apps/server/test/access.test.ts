@@ -1,17 +1,6 @@
 import type { Room, RoomsResponse } from '@chat/shared';
-import {
-  call,
-  connect,
-  createRoom,
-  http,
-  join,
-  nextEvent,
-  registerUser,
-  uniqueName,
-  type ClientSocket,
-} from './support/clients';
-import { topologies, type TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { call, createRoom, http, join, nextEvent, uniqueName } from './support/clients';
+import { topologies, useCluster } from './support/cluster';
 
 /*
  * Who may see what: private rooms and DMs are visible, joinable, readable and
@@ -20,33 +9,10 @@ import { TestRedis } from './support/redis-server';
  * sockets wherever they are connected.
  */
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await TestRedis.start();
-});
-afterAll(async () => {
-  await redis.destroy();
-});
+describe.each(topologies())('%s', (_name, topology) => {
+  const cluster = useCluster(topology);
 
-describe.each(topologies())('%s', (_name, start) => {
-  let cluster: TestCluster;
-  const sockets: ClientSocket[] = [];
-  beforeAll(async () => {
-    cluster = await start(() => redis.url);
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
-
-  async function userOn(instance: number) {
-    const session = await registerUser(cluster.url(instance));
-    const socket = await connect(cluster.url(instance), session.token);
-    sockets.push(socket);
-    return { ...session, socket };
-  }
+  const { userOn } = cluster;
   const forbidden = { ok: false, error: { code: 'forbidden', message: expect.any(String) } };
 
   test('a non-member can neither list, join, read nor send to a private room, and learns nothing of it', async () => {

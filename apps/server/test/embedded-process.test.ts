@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { ServerProcess } from '@chat/testkit';
 import { connect, createRoom, Inbox, join, registerUser, send } from './support/clients';
-import { freePort } from './support/free-port';
 
 /*
  * What a newcomer gets from `npm run dev` on a fresh machine: the built
@@ -9,37 +8,22 @@ import { freePort } from './support/free-port';
  * saying data is in memory, and a clean exit on SIGTERM.
  */
 
-const entry = path.join(__dirname, '..', 'dist', 'index.js');
+let server: ServerProcess;
 let child: ChildProcess;
-let output = '';
 let url: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  };
-  delete env.REDIS_URL;
-  child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"msg":"listening"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
+  server = await ServerProcess.start({ REDIS_URL: undefined });
+  child = server.child;
+  url = server.url;
 });
 
-afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  await server.stop('SIGKILL');
 });
 
 test('announces the embedded mode and how to scale out', () => {
-  const lines = output
+  const lines = server.process.stdout
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { msg: string; instance?: string });
@@ -71,5 +55,5 @@ test('SIGTERM stops it gracefully with exit code 0', async () => {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
-  expect(output).toContain('"msg":"stopped"');
+  expect(server.output).toContain('"msg":"stopped"');
 });

@@ -1,28 +1,19 @@
 import type { AuthResponse, ErrorResponse, Message, RoomsResponse } from '@chat/shared';
 import { connect, createRoom, http, join, registerUser, send, uniqueName } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { useCluster } from './support/cluster';
 
 /*
  * The HTTP API of PROTOCOL.md, every error row this layer owns, against two
  * instances sharing one Redis (a call may land on either).
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 2 });
 let a: string;
 let b: string;
 
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
+beforeAll(() => {
   a = cluster.url(0);
   b = cluster.url(1);
-});
-
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
 });
 
 /** After every failure the server still serves: a full register + me round trip. */

@@ -11,8 +11,7 @@ import {
   send,
   type ClientSocket,
 } from './support/clients';
-import { topologies, type TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { topologies, useCluster } from './support/cluster';
 
 /*
  * Typing indicators, read markers with unread counts, logout everywhere and
@@ -20,26 +19,9 @@ import { TestRedis } from './support/redis-server';
  * embedded single node).
  */
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await TestRedis.start();
-});
-afterAll(async () => {
-  await redis.destroy();
-});
-
-describe.each(topologies({ typingTtlMs: 300 }))('%s', (_name, start) => {
-  let cluster: TestCluster;
-  const sockets: ClientSocket[] = [];
-  beforeAll(async () => {
-    cluster = await start(() => redis.url);
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
+describe.each(topologies({ typingTtlMs: 300 }))('%s', (_name, topology) => {
+  const cluster = useCluster(topology);
+  const { sockets } = cluster;
 
   async function userOn(instance: number, token?: string) {
     const session = token

@@ -1,17 +1,6 @@
 import type { Message } from '@chat/shared';
-import {
-  call,
-  connect,
-  createRoom,
-  http,
-  Inbox,
-  join,
-  registerUser,
-  send,
-  type ClientSocket,
-} from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { call, createRoom, http, join, send } from './support/clients';
+import { useCluster } from './support/cluster';
 
 /*
  * The core promise: users connected to different instances, each with its
@@ -20,30 +9,8 @@ import { TestRedis } from './support/redis-server';
  * which is the history's order.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(3, redis.url);
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
-
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
-
-async function userOn(instance: number) {
-  const session = await registerUser(cluster.url(instance));
-  const socket = await connect(cluster.url(instance), session.token);
-  sockets.push(socket);
-  return { ...session, socket, inbox: new Inbox(socket) };
-}
+const cluster = useCluster({ instances: 3 });
+const { userOn } = cluster;
 
 const ids = (messages: Message[]) => messages.map((message) => message.id);
 

@@ -6,7 +6,7 @@ import { configWith } from '../src/config';
 import { createEmbeddedBackend } from '../src/embedded/backend';
 import type { Backend } from '../src/ports';
 import { createRedisBackend } from '../src/redis/backend';
-import { TestRedis } from './support/redis-server';
+import { RedisServer } from '@chat/testkit';
 
 /*
  * One contract for the ports, run against every implementation: Redis (the
@@ -14,11 +14,11 @@ import { TestRedis } from './support/redis-server';
  * client can observe must not depend on which backend serves it.
  */
 
-let redis: TestRedis;
+let redis: RedisServer;
 const silent = pino({ level: 'silent' });
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  redis = await RedisServer.start();
 });
 afterAll(async () => {
   await redis.destroy();

@@ -1,8 +1,7 @@
 import type { PresenceEvent, PresenceResponse } from '@chat/shared';
 import { connect, http, registerUser, type ClientSocket } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
-import { ServerProcess } from './support/server-process';
+import { ServerProcess } from '@chat/testkit';
+import { useCluster } from './support/cluster';
 
 /*
  * Presence across instances: a user is online while they have a connection
@@ -11,24 +10,11 @@ import { ServerProcess } from './support/server-process';
  * users taken offline by the others once its heartbeat runs out.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-const sockets: ClientSocket[] = [];
-
 // Short timings so the crash test is quick; the logic is the same as with the defaults.
 const timings = { presenceHeartbeatMs: 200, presenceTtlMs: 1000, presenceGraceMs: 0 };
 
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url, timings);
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
+const cluster = useCluster({ instances: 2, config: timings });
+const { sockets } = cluster;
 
 /** Records the presence events one socket sees, and waits for a given one. */
 class PresenceLog {
@@ -108,7 +94,7 @@ test('GET /api/presence needs a token and lists users once', async () => {
 
 test('the users of an instance killed with SIGKILL go offline for everyone else', async () => {
   const killed = await ServerProcess.start({
-    REDIS_URL: redis.url,
+    REDIS_URL: cluster.redis.url,
     MESSAGE_RATE_PER_SEC: '0',
     PRESENCE_HEARTBEAT_MS: String(timings.presenceHeartbeatMs),
     PRESENCE_TTL_MS: String(timings.presenceTtlMs),

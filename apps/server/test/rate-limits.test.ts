@@ -10,8 +10,7 @@ import {
   send,
   uniqueName,
 } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { useCluster } from './support/cluster';
 
 /*
  * Limits hold cluster-wide: a user flooding through two instances at once
@@ -19,16 +18,7 @@ import { TestRedis } from './support/redis-server';
  * half-stored, and another user's messages keep flowing.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url, { messageRatePerSec: 5 });
-});
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
+const cluster = useCluster({ instances: 2, config: { messageRatePerSec: 5 } });
 
 test('a flood through two instances is limited as one user; others are unaffected', async () => {
   const flooder = await registerUser(cluster.url(0));

@@ -1,9 +1,8 @@
 import type { Message } from '@chat/shared';
 import { call, connect, createRoom, http, join, registerUser, send } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { waitUntil } from '@chat/testkit';
+import { useCluster } from './support/cluster';
 import { ResilientClient } from './support/resilient-client';
-import { waitUntil } from './support/wait';
 
 /*
  * Redis goes away and comes back (with AOF, as production runs it). While it
@@ -12,18 +11,7 @@ import { waitUntil } from './support/wait';
  * itself, and what was acked before is still in history.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  redis = await TestRedis.start({ appendOnly: true });
-  cluster = await TestCluster.start(2, redis.url);
-});
-
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
+const cluster = useCluster({ instances: 2, redis: { aof: true } });
 
 const readyStatus = async (instance: number) =>
   (await http(cluster.url(instance), 'GET', '/readyz')).status;
@@ -40,7 +28,7 @@ test('instances survive a Redis restart: 503 while down, relay and history intac
   const before = await send(aliceSocket, roomId, 'acked before the restart');
   await bobClient.waitForCount(1);
 
-  await redis.stop();
+  await cluster.redis.stop();
   for (const instance of [0, 1]) {
     await waitUntil(async () => (await readyStatus(instance)) === 503, {
       what: `instance ${instance} not ready`,
@@ -57,7 +45,7 @@ test('instances survive a Redis restart: 503 while down, relay and history intac
   });
   expect((await http(cluster.url(1), 'GET', '/healthz')).status).toBe(200);
 
-  await redis.launch();
+  await cluster.redis.launch();
   for (const instance of [0, 1]) {
     await waitUntil(async () => (await readyStatus(instance)) === 200, {
       what: `instance ${instance} ready`,

@@ -9,38 +9,16 @@ import {
   nextEvent,
   registerUser,
   send,
-  type ClientSocket,
 } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { useCluster } from './support/cluster';
 import { ResilientClient } from './support/resilient-client';
 
 /*
  * Bugs found in review, each reproduced by the test that now guards it.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
-
-async function userOn(instance: number) {
-  const session = await registerUser(cluster.url(instance));
-  const socket = await connect(cluster.url(instance), session.token);
-  sockets.push(socket);
-  return { ...session, socket };
-}
+const cluster = useCluster({ instances: 2 });
+const { sockets, userOn } = cluster;
 
 test('a client cannot send to or leave the internal Socket.IO rooms (user:<id>) that every socket is in', async () => {
   // Membership was checked against socket.rooms, which also holds `user:<id>`:
@@ -94,7 +72,7 @@ test("messages published while an instance's subscription was broken still reach
   const first = await send(alice.socket, roomId, 'before the break');
   await bobClient.waitForCount(1);
 
-  const admin = new Redis(redis.url);
+  const admin = new Redis(cluster.redis.url);
   await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
   await admin.quit();
   const sent = [first];

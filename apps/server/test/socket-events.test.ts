@@ -11,38 +11,15 @@ import {
   send,
   type ClientSocket,
 } from './support/clients';
-import { TestCluster } from './support/cluster';
-import { TestRedis } from './support/redis-server';
+import { useCluster } from './support/cluster';
 
 /*
  * Socket.IO events of PROTOCOL.md: handshake auth, every error ack, idempotent
  * resend by clientId, and rejoin with `after`. Two instances on one Redis.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
-
-afterAll(async () => {
-  await cluster.stop();
-  await redis.destroy();
-});
-
-async function userOn(instance: number) {
-  const session = await registerUser(cluster.url(instance));
-  const socket = await connect(cluster.url(instance), session.token);
-  sockets.push(socket);
-  return { ...session, socket, inbox: new Inbox(socket) };
-}
+const cluster = useCluster({ instances: 2 });
+const { sockets, userOn } = cluster;
 
 /** Two users in one fresh room on different instances, both joined. */
 async function roomWithTwo() {

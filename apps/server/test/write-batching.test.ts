@@ -1,6 +1,6 @@
 import type { Socket as NetSocket } from 'node:net';
 import { connect, registerUser, type ClientSocket } from './support/clients';
-import { TestCluster } from './support/cluster';
+import { useCluster } from './support/cluster';
 
 /*
  * A burst of frames to one websocket connection leaves in a handful of
@@ -9,18 +9,12 @@ import { TestCluster } from './support/cluster';
  * one write system call.
  */
 
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 1, redis: false });
 let client: ClientSocket;
 
 beforeAll(async () => {
-  cluster = await TestCluster.start(1, undefined);
   const { token } = await registerUser(cluster.url(0));
-  client = await connect(cluster.url(0), token);
-});
-
-afterAll(async () => {
-  client.close();
-  await cluster.stop();
+  client = cluster.closeAfterAll(await connect(cluster.url(0), token));
 });
 
 test('a burst of 200 frames is written in a few system calls, complete and in order', async () => {

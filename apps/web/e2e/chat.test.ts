@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RoomsResponse } from '@chat/shared';
+import { waitUntil } from '@chat/testkit';
 import {
   connect,
   createRoom as createRoomViaApi,
@@ -8,7 +9,6 @@ import {
   registerUser,
   send as sendViaSocket,
 } from '../../server/test/support/clients';
-import { waitUntil } from '../../server/test/support/wait';
 import {
   artifactPath,
   openPage,

@@ -9,8 +9,7 @@ import {
   send,
   uniqueName,
 } from '../support/clients';
-import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
+import { useCluster } from '../support/cluster';
 import {
   encodePathSegment,
   hostile,
@@ -52,8 +51,7 @@ const { adversarialString, hugeString, messageIdish, nastyJson, shaped } = hosti
 });
 const LIMIT = 64 * 1024;
 
-let redis: TestRedis;
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 2 });
 let url: string;
 /** The fuzzing user. */
 let mallory: AuthResponse;
@@ -65,8 +63,6 @@ let privateRoom: string;
 let dmRoom: string;
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
   url = cluster.url(0);
   mallory = await registerUser(url);
   alice = await registerUser(url);
@@ -87,10 +83,8 @@ beforeAll(async () => {
   socket.close();
 });
 
-afterAll(async () => {
+afterAll(() => {
   expectNoPasswordHashReceived();
-  await cluster.stop();
-  await redis.destroy();
 });
 
 // ---------------------------------------------------------------------------

@@ -9,8 +9,7 @@ import {
   registerUser,
   type ClientSocket,
 } from '../support/clients';
-import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
+import { useCluster } from '../support/cluster';
 import { hostile, nastyString, ownProperties, randomId } from './support/arbitraries';
 import { expectNewUsersServed } from './support/bystanders';
 import { expectDocumentedAck, expectNoPasswordHashReceived } from './support/outcomes';
@@ -34,8 +33,7 @@ const { adversarialString, messageIdish, nastyJson, shaped } = hostile({
   binary: true,
 });
 
-let redis: TestRedis;
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 2 });
 let alice: AuthResponse;
 let publicRoom: string;
 let privateRoom: string;
@@ -43,11 +41,8 @@ let dmRoom: string;
 /** Alice's socket, in her private room and DM: nothing a fuzzer sends may arrive there. */
 let watcher: ClientSocket;
 let watcherInbox: Inbox;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
   alice = await registerUser(cluster.url(0));
   const bob = await registerUser(cluster.url(0));
   publicRoom = await createRoom(cluster.url(0), alice.token);
@@ -57,16 +52,13 @@ beforeAll(async () => {
     body: { username: bob.user.username },
   });
   dmRoom = dm.body.room.id;
-  watcher = await connect(cluster.url(1), alice.token);
+  watcher = cluster.closeAfterAll(await connect(cluster.url(1), alice.token));
   watcherInbox = new Inbox(watcher);
   for (const roomId of [publicRoom, privateRoom, dmRoom]) await join(watcher, roomId);
 });
 
-afterAll(async () => {
-  for (const socket of [watcher, ...sockets]) socket.close();
+afterAll(() => {
   expectNoPasswordHashReceived();
-  await cluster.stop();
-  await redis.destroy();
 });
 
 interface Fuzzer {
@@ -86,7 +78,7 @@ async function fuzzer(): Promise<Fuzzer> {
   const session = await registerUser(cluster.url(0));
   const ownRoom = await createRoom(cluster.url(0), session.token, undefined, 'private');
   const socket = await connect(cluster.url(0), session.token);
-  sockets.push(socket);
+  cluster.closeAfterAll(socket);
   await join(socket, publicRoom);
   await join(socket, ownRoom);
   const who: Fuzzer = { user: session.user, socket, ownRoom };

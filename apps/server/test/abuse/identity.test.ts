@@ -11,8 +11,7 @@ import {
   uniqueName,
   type ClientSocket,
 } from '../support/clients';
-import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
+import { useCluster } from '../support/cluster';
 import {
   expectDocumentedAck,
   expectNoPasswordHashReceived,
@@ -30,25 +29,13 @@ import {
  * one Redis, logging everything at trace level into a buffer.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
-const sockets: ClientSocket[] = [];
+const cluster = useCluster({ instances: 2, captureLogs: true });
+const { sockets } = cluster;
 /** Every secret this file creates: none of them may appear in a log line. */
 const secrets = new Set<string>();
 
-beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url, {}, { captureLogs: true });
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
-
-afterAll(async () => {
+afterAll(() => {
   expectNoPasswordHashReceived();
-  await cluster.stop();
-  await redis.destroy();
 });
 
 /** A JSON call through rawHttp: recorded, checked for leaks, parsed. */

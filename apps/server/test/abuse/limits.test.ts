@@ -9,9 +9,8 @@ import {
   registerUser,
   type ClientSocket,
 } from '../support/clients';
-import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
-import { waitUntil } from '../support/wait';
+import { waitUntil } from '@chat/testkit';
+import { useCluster } from '../support/cluster';
 import { bystanders, expectBystandersServed, type Bystanders } from './support/bystanders';
 import { expectDocumentedAck, rawHttp } from './support/outcomes';
 
@@ -28,27 +27,17 @@ import { expectDocumentedAck, rawHttp } from './support/outcomes';
  * handshakes); a failure here may mean one of them is missing.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
+// The production message rate (10/s per user), not the tests' usual "off".
+const cluster = useCluster({ instances: 2, config: { messageRatePerSec: 10 } });
+const { sockets } = cluster;
 let users: Bystanders;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
-  // The production message rate (10/s per user), not the tests' usual "off".
-  cluster = await TestCluster.start(2, redis.url, { messageRatePerSec: 10 });
-  users = await bystanders(cluster, 0, 1);
+  users = cluster.closeAfterAll(await bystanders(cluster, 0, 1));
 });
 
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
   await expectBystandersServed(users);
-});
-
-afterAll(async () => {
-  users.close();
-  await cluster.stop();
-  await redis.destroy();
 });
 
 /** Resolves with the reason when the server disconnects the socket; fails after `ms`. */
@@ -256,18 +245,13 @@ test('past SOCKET_EVENTS_PER_SEC the server closes the connection (io server dis
 });
 
 describe('joining many rooms', () => {
-  let small: TestCluster;
+  const small = useCluster({ instances: 1, redis: false, config: { maxRoomsPerSocket: 10 } });
   let owner: AuthResponse;
   const rooms: string[] = [];
 
   beforeAll(async () => {
-    small = await TestCluster.start(1, undefined, { maxRoomsPerSocket: 10 });
     owner = await registerUser(small.url(0));
     for (let i = 0; i < 14; i += 1) rooms.push(await createRoom(small.url(0), owner.token));
-  });
-
-  afterAll(async () => {
-    await small.stop();
   });
 
   test('the embedded backend enforces rate limits too: the 21st room created in a row is 429', async () => {

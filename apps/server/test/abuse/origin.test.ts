@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import type { AuthResponse } from '@chat/shared';
 import { registerUser } from '../support/clients';
-import { TestCluster } from '../support/cluster';
+import { useCluster } from '../support/cluster';
 import { expectDocumented, rawHttp } from './support/outcomes';
 import { RawSocket } from './support/raw-socket';
 
@@ -36,23 +36,18 @@ const FOREIGN = [
   '*',
 ];
 
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 1, redis: false, config: { corsOrigins: ALLOWED } });
 let url: string;
 let user: AuthResponse;
 /** The Origin header of every handshake the server accepted, as the server saw it. */
 const accepted: (string | undefined)[] = [];
 
 beforeAll(async () => {
-  cluster = await TestCluster.start(1, undefined, { corsOrigins: ALLOWED });
   url = cluster.url(0);
   user = await registerUser(url);
   cluster.servers[0]!.io.on('connection', (socket) =>
     accepted.push(socket.handshake.headers.origin),
   );
-});
-
-afterAll(async () => {
-  await cluster.stop();
 });
 
 /** socket.io-client with an Origin header, as a browser page on that origin would send. */

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket as EngineSocket } from 'engine.io';
 import type { AuthResponse } from '@chat/shared';
 import { http, registerUser } from '../support/clients';
-import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
+import { useCluster } from '../support/cluster';
 import { bystanders, expectBystandersServed, type Bystanders } from './support/bystanders';
 import { expectDocumentedAck, rawHttp } from './support/outcomes';
 import { ConnectionClosed, RawSocket } from './support/raw-socket';
@@ -16,8 +15,7 @@ import { ConnectionClosed, RawSocket } from './support/raw-socket';
  * another, keep sending and receiving.
  */
 
-let redis: TestRedis;
-let cluster: TestCluster;
+const cluster = useCluster({ instances: 2 });
 let url: string;
 let local: Bystanders;
 let remote: Bystanders;
@@ -25,12 +23,10 @@ let attacker: AuthResponse;
 const raws: RawSocket[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
-  cluster = await TestCluster.start(2, redis.url);
   url = cluster.url(0);
   // Connected before every attack: one pair on the attacked instance, one across instances.
-  local = await bystanders(cluster, 0, 0);
-  remote = await bystanders(cluster, 0, 1);
+  local = cluster.closeAfterAll(await bystanders(cluster, 0, 0));
+  remote = cluster.closeAfterAll(await bystanders(cluster, 0, 1));
   attacker = await registerUser(url);
 });
 
@@ -38,13 +34,6 @@ afterEach(async () => {
   for (const raw of raws.splice(0)) raw.close();
   await expectBystandersServed(local);
   await expectBystandersServed(remote);
-});
-
-afterAll(async () => {
-  local.close();
-  remote.close();
-  await cluster.stop();
-  await redis.destroy();
 });
 
 async function opened(): Promise<RawSocket> {

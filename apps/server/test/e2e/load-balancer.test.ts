@@ -3,15 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
+import {
+  ProcessCluster,
+  ServerProcess,
+  waitUntil,
+  type Nginx,
+  type RedisServer,
+} from '@chat/testkit';
 import type { Message } from '@chat/shared';
 import { createRoom, http, registerUser, type ClientSocket } from '../support/clients';
-import { freePort } from '../support/free-port';
-import { TestNginx } from '../support/nginx';
-import { TestRedis } from '../support/redis-server';
-import { ServerProcess } from '../support/server-process';
 import { addressesOnDistinctInstances, agentFrom, instanceBehind } from '../support/source-address';
 import { resilientRoom, Traffic } from '../support/traffic';
-import { waitUntil } from '../support/wait';
 
 /*
  * The scale-out path as users run it: real server processes, a real nginx
@@ -135,31 +137,29 @@ describe('npm run cluster', () => {
 });
 
 describe('rolling restart under traffic', () => {
-  let redis: TestRedis;
-  let nginx: TestNginx;
-  const ports: number[] = [];
-  const servers: ServerProcess[] = [];
+  let cluster: ProcessCluster;
+  let redis: RedisServer;
+  let nginx: Nginx;
+  let ports: number[];
+  let servers: ServerProcess[];
   // The clients send as fast as acks return: no message or per-connection event limit.
-  const env = () => ({
-    REDIS_URL: redis.url,
-    MESSAGE_RATE_PER_SEC: '0',
-    SOCKET_EVENTS_PER_SEC: '0',
-    PRESENCE_GRACE_MS: '0',
-  });
+  const limits = { MESSAGE_RATE_PER_SEC: '0', SOCKET_EVENTS_PER_SEC: '0', PRESENCE_GRACE_MS: '0' };
+  const env = () => ({ REDIS_URL: redis.url, ...limits });
 
   beforeAll(async () => {
-    redis = await TestRedis.start({ appendOnly: true });
-    for (let i = 0; i < 3; i += 1) {
-      ports.push(await freePort());
-      servers.push(await ServerProcess.start({ ...env(), INSTANCE_ID: `rolling-${i}` }, ports[i]));
-    }
-    nginx = await TestNginx.start(ports);
+    cluster = await ProcessCluster.start({
+      instances: 3,
+      redis: { appendOnly: true },
+      env: (i) => ({ ...limits, INSTANCE_ID: `rolling-${i}` }),
+      nginx: {},
+      killOnDestroy: true,
+    });
+    ({ redis, nginx, servers } = cluster);
+    ports = servers.map((server) => server.port);
   }, 60_000);
 
   afterAll(async () => {
-    await nginx.stop();
-    await Promise.all(servers.map((server) => server.stop('SIGKILL')));
-    await redis.destroy();
+    await cluster.destroy();
   });
 
   test('SIGTERM each instance in turn: every acked message reaches both clients once, in order', async () => {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { RedisServer } from '@chat/testkit';
 import { connect, createRoom, join, registerUser, send } from '../support/clients';
 import { TestCluster } from '../support/cluster';
-import { TestRedis } from '../support/redis-server';
 
 /*
  * `npm run monitor` shows the cluster's traffic readably: each chat message
@@ -14,7 +14,7 @@ import { TestRedis } from '../support/redis-server';
 const entry = path.join(__dirname, '..', '..', 'dist', 'cli', 'monitor.js');
 
 test('prints messages, events and foreign payloads as they cross Redis', async () => {
-  const redis = await TestRedis.start();
+  const redis = await RedisServer.start();
   const cluster = await TestCluster.start(2, redis.url);
   const monitor = spawn(process.execPath, [entry], {
     env: { ...process.env, REDIS_URL: redis.url },

@@ -2,10 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { RedisServer, ServerProcess } from '@chat/testkit';
 import { connect, createRoom, Inbox, join, registerUser, send } from '../support/clients';
-import { freePort } from '../support/free-port';
-import { TestRedis } from '../support/redis-server';
-import { ServerProcess } from '../support/server-process';
 
 /*
  * Hosted Redis as Aiven and similar services run it: TLS with a CA of their
@@ -16,7 +14,7 @@ import { ServerProcess } from '../support/server-process';
 const PASSWORD = 'pa55-Sup3r-s3cret';
 const dir = mkdtempSync(path.join(tmpdir(), 'chat-tls-'));
 const file = (name: string) => path.join(dir, name);
-let redis: TestRedis;
+let redis: RedisServer;
 let tlsPort: number;
 const servers: ServerProcess[] = [];
 
@@ -71,19 +69,9 @@ function makeCertificates(): void {
 
 beforeAll(async () => {
   makeCertificates();
-  tlsPort = await freePort();
-  redis = await TestRedis.start({
+  redis = await RedisServer.start({
+    tls: { certFile: file('redis.pem'), keyFile: file('redis.key'), caFile: file('ca.pem') },
     args: [
-      '--tls-port',
-      String(tlsPort),
-      '--tls-cert-file',
-      file('redis.pem'),
-      '--tls-key-file',
-      file('redis.key'),
-      '--tls-ca-cert-file',
-      file('ca.pem'),
-      '--tls-auth-clients',
-      'no',
       // The default user is locked; the app uses its own ACL user, as on Aiven.
       '--requirepass',
       'admin-only-password',
@@ -96,6 +84,7 @@ beforeAll(async () => {
       '+@all',
     ],
   });
+  tlsPort = redis.tlsPort!;
 }, 30_000);
 
 afterAll(async () => {

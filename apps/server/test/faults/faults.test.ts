@@ -10,13 +10,16 @@ import {
   send,
   type ClientSocket,
 } from '../support/clients';
-import { freePort } from '../support/free-port';
-import { TestNginx } from '../support/nginx';
-import { TestRedis } from '../support/redis-server';
+import {
+  freePort,
+  ProcessCluster,
+  RedisServer,
+  ServerProcess,
+  waitUntil,
+  type Nginx,
+} from '@chat/testkit';
 import type { ResilientClient } from '../support/resilient-client';
-import { ServerProcess } from '../support/server-process';
 import { resilientRoom, Traffic } from '../support/traffic';
-import { waitUntil } from '../support/wait';
 
 /*
  * Faults, with real processes: three server instances behind a real nginx on
@@ -39,35 +42,31 @@ const FAST = {
 };
 
 interface Stack {
-  redis: TestRedis;
+  cluster: ProcessCluster;
+  redis: RedisServer;
   servers: ServerProcess[];
-  nginx: TestNginx;
+  nginx: Nginx;
   instanceIds: string[];
   /** Clients a test opened, closed before the stack stops. */
   clients: ResilientClient[];
 }
 
 async function startStack(): Promise<Stack> {
-  const redis = await TestRedis.start({ appendOnly: true });
-  const servers: ServerProcess[] = [];
   const instanceIds = ['fault-0', 'fault-1', 'fault-2'];
-  for (const id of instanceIds) {
-    servers.push(
-      await ServerProcess.start(
-        { ...FAST, REDIS_URL: redis.url, INSTANCE_ID: id },
-        await freePort(),
-      ),
-    );
-  }
-  const nginx = await TestNginx.start(servers.map((server) => Number(new URL(server.url).port)));
-  return { redis, servers, nginx, instanceIds, clients: [] };
+  const cluster = await ProcessCluster.start({
+    instances: instanceIds.length,
+    redis: { appendOnly: true },
+    env: (index) => ({ ...FAST, INSTANCE_ID: instanceIds[index] }),
+    nginx: {},
+    killOnDestroy: true,
+  });
+  const { redis, servers, nginx } = cluster;
+  return { cluster, redis, servers, nginx, instanceIds, clients: [] };
 }
 
 async function stopStack(stack: Stack): Promise<void> {
   for (const client of stack.clients) client.close();
-  await stack.nginx.stop();
-  await Promise.all(stack.servers.map((server) => server.stop('SIGKILL')));
-  await stack.redis.destroy();
+  await stack.cluster.destroy();
 }
 
 /** One resilient client per instance, through nginx, closed with the stack. */
@@ -207,7 +206,7 @@ describe('with three instances behind nginx', () => {
 });
 
 test('4. a slow consumer is closed; the rest of the room gets everything', async () => {
-  const redis = await TestRedis.start();
+  const redis = await RedisServer.start();
   const server = await ServerProcess.start({
     ...FAST,
     REDIS_URL: redis.url,
@@ -253,7 +252,7 @@ test('4. a slow consumer is closed; the rest of the room gets everything', async
 }, 90_000);
 
 test('6. clocks an hour apart on two instances do not reorder a room', async () => {
-  const redis = await TestRedis.start();
+  const redis = await RedisServer.start();
   const ahead = await ServerProcess.start({ ...FAST, REDIS_URL: redis.url }, undefined, {
     wrapper: ['faketime', '-f', '+1h'],
   });
@@ -302,7 +301,7 @@ test('7. Redis unreachable at start-up: a clear message and exit code 1, never h
 });
 
 test('8. garbage on MESSAGES and EVENTS is dropped, counted, and disconnects nobody', async () => {
-  const redis = await TestRedis.start();
+  const redis = await RedisServer.start();
   const servers = [
     await ServerProcess.start({ ...FAST, REDIS_URL: redis.url }),
     await ServerProcess.start({ ...FAST, REDIS_URL: redis.url }),

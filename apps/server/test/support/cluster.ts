@@ -1,6 +1,8 @@
 import pino from 'pino';
+import { RedisServer } from '@chat/testkit';
 import { configWith, type Config } from '../../src/config';
 import { createChatServer, type ChatServer } from '../../src/server';
+import { connect, Inbox, registerUser, type ClientSocket } from './clients';
 
 /**
  * Several chat server instances in this process, each with its own Redis
@@ -59,16 +61,113 @@ export class TestCluster {
   }
 }
 
+export interface ClusterOptions {
+  /** Server instances, in this process; default 2. */
+  instances?: number;
+  /**
+   * The suite's own redis-server (testkit's), with an append-only file when
+   * `aof`; default `{}` (AOF off). `false`: no Redis, the embedded single node.
+   */
+  redis?: { aof?: boolean } | false;
+  /** Config of every instance, over the tests' defaults (no message rate limit, silent). */
+  config?: Partial<Config>;
+  /** Every instance logs at level trace into `logLines` (see TestCluster.start). */
+  captureLogs?: boolean;
+}
+
+/** Anything a test opens and the fixture closes for it. */
+export interface Closeable {
+  close(): void;
+}
+
+/** What `useCluster` hands a suite; valid from its first beforeAll on. */
+export interface ClusterFixture {
+  /** Instance `index`'s URL (wraps around on the single node). */
+  url(index: number): string;
+  readonly servers: ChatServer[];
+  readonly logLines: string[];
+  /** The suite's redis-server (throws on the embedded topology). */
+  readonly redis: RedisServer;
+  /** Sockets to close after the current test: push what a test opens. */
+  readonly sockets: ClientSocket[];
+  /** A new user with a socket on instance `index` (closed after the test) and its inbox. */
+  userOn(index: number): Promise<Awaited<ReturnType<typeof registerUser>> & UserSocket>;
+  /** Closes `thing` after every test of the suite, before the cluster stops. */
+  closeAfterAll<T extends Closeable>(thing: T): T;
+}
+
+interface UserSocket {
+  socket: ClientSocket;
+  inbox: Inbox;
+}
+
+/**
+ * A suite's cluster: registers the beforeAll that starts it (Redis first, on
+ * a free port) and the afterEach and afterAll that close what the suite
+ * opened and stop it, Redis last. Call it at the top of a suite (or of a
+ * describe block), before the hooks that use it.
+ */
+export function useCluster(options: ClusterOptions = {}): ClusterFixture {
+  let redis: RedisServer | undefined;
+  let cluster: TestCluster | undefined;
+  const sockets: ClientSocket[] = [];
+  const suiteLong: Closeable[] = [];
+  const started = (): TestCluster => {
+    if (!cluster)
+      throw new Error('useCluster: the cluster starts in beforeAll; use it in a hook or test');
+    return cluster;
+  };
+
+  beforeAll(async () => {
+    if (options.redis !== false)
+      redis = await RedisServer.start({ appendOnly: options.redis?.aof });
+    cluster = await TestCluster.start(options.instances ?? 2, redis?.url, options.config, {
+      captureLogs: options.captureLogs,
+    });
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(async () => {
+    for (const thing of suiteLong.splice(0)) thing.close();
+    await cluster?.stop();
+    await redis?.destroy();
+  });
+
+  return {
+    url: (index) => started().url(index),
+    get servers() {
+      return started().servers;
+    },
+    get logLines() {
+      return started().logLines;
+    },
+    get redis() {
+      if (!redis) throw new Error('useCluster: this topology has no Redis');
+      return redis;
+    },
+    sockets,
+    async userOn(index) {
+      const session = await registerUser(started().url(index));
+      const socket = await connect(started().url(index), session.token);
+      sockets.push(socket);
+      return { ...session, socket, inbox: new Inbox(socket) };
+    },
+    closeAfterAll(thing) {
+      suiteLong.push(thing);
+      return thing;
+    },
+  };
+}
+
 /**
  * The topologies a feature test runs on: two instances sharing a real Redis,
  * and the embedded single node. Tests address "instance 0" and "instance 1";
  * on the single node both are the same server.
  */
-export function topologies(
-  overrides: Partial<Config> = {},
-): [string, (redisUrl: () => string) => Promise<TestCluster>][] {
+export function topologies(config: Partial<Config> = {}): [string, ClusterOptions][] {
   return [
-    ['two instances on Redis', (redisUrl) => TestCluster.start(2, redisUrl(), overrides)],
-    ['embedded single node', () => TestCluster.start(1, undefined, overrides)],
+    ['two instances on Redis', { instances: 2, config }],
+    ['embedded single node', { instances: 1, redis: false, config }],
   ];
 }

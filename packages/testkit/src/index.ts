@@ -1,0 +1,16 @@
+export { requireBinary } from './binaries';
+export { freePort, freePorts, isPortFree } from './free-port';
+export {
+  killAllNow,
+  ManagedProcess,
+  type ExitStatus,
+  type ProcessOptions,
+} from './managed-process';
+export { Nginx, type NginxOptions } from './nginx';
+export { NEXT_BIN, NGINX_TEMPLATE, REPO_ROOT, SERVER_ENTRY, WEB_DIR } from './paths';
+export { RedisServer, type RedisOptions } from './redis-server';
+export { ServerProcess, type ServerProcessOptions } from './server-process';
+export { ProcessCluster, type ProcessClusterOptions } from './process-cluster';
+export type { Service } from './service';
+export { answersOk, waitUntil } from './wait';
+export { WebApp, type WebAppOptions } from './web-app';
