@@ -20,7 +20,8 @@ export class TypingSignals {
   /** Publishes `typing: false` for the rooms the socket was typing in (one room, or all). */
   async stop(socket: ChatSocket, roomId?: string): Promise<void> {
     for (const room of this.throttle.stop(socket.id, roomId)) {
-      await this.service.signal(socket.data.user, room, false, socket.id).catch(() => {}); // Receivers expire the state by themselves anyway.
+      // A lost `false` is harmless: receivers expire the state by themselves anyway.
+      await this.service.signal(socket.data.user, room, false, socket.id).catch(() => {});
     }
   }
 }
