@@ -94,6 +94,31 @@ const SETTINGS = {
    */
   maxSocketBufferBytes: setting('MAX_SOCKET_BUFFER_BYTES', integer(4 * 1024 * 1024, 64 * 1024)),
   /**
+   * `on` (default) or `off`. `off` turns off every per-user and per-address
+   * limit except those against password or token guessing (RATE_POLICIES'
+   * `againstGuessing`): the message rate, every other rate policy, and the
+   * per-user and per-address connection limits. For load tests and acceptance
+   * checks whose clients all share one address.
+   */
+  rateLimits: setting('RATE_LIMITS', z.enum(['on', 'off']).default('on')),
+  /**
+   * Open connections (sockets, admitted or being checked) one client address
+   * may hold on one instance; the next handshake gets `rate_limited`. The
+   * address follows TRUST_PROXY: behind a proxy that is not trusted, every
+   * client shares the proxy's address.
+   */
+  maxConnectionsPerAddress: setting('MAX_CONNECTIONS_PER_ADDRESS', integer(200, 1)),
+  /** Open connections one instance accepts in all; the next handshake gets `unavailable`. */
+  maxConnections: setting('MAX_CONNECTIONS', integer(20_000, 1)),
+  /** GET /api/rooms: rooms per page, the default and the most a `limit` gets. */
+  roomsPageMax: setting('ROOMS_PAGE_MAX', integer(200, 1)),
+  /**
+   * GET /api/presence: how long an instance reuses its list of online users
+   * (one read per instance, not per call); every presence change drops it at
+   * once. 0 = read on every call.
+   */
+  presenceCacheMs: setting('PRESENCE_CACHE_MS', integer(2000, 0)),
+  /**
    * Test-only fault hooks (POST /debug/stall blocks the event loop). Never
    * set in production: the server refuses to start with it when NODE_ENV is
    * production.

@@ -54,6 +54,12 @@ export function createMetrics(instanceId: string) {
       help: 'Connections closed because their unsent output passed MAX_SOCKET_BUFFER_BYTES',
       registers: [registry],
     }),
+    connectionsRefused: new Counter({
+      name: 'chat_connections_refused_total',
+      help: 'Handshakes refused by MAX_CONNECTIONS (instance) or MAX_CONNECTIONS_PER_ADDRESS (address)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     floods: new Counter({
       name: 'chat_event_floods_closed_total',
       help: 'Connections closed for sending events faster than SOCKET_EVENTS_PER_SEC',

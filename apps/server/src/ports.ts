@@ -1,4 +1,5 @@
 import type { Message, Room, User } from '@chat/shared';
+import type { RatePolicy } from './chat/rate-limits';
 import type { ClusterEvent } from './cluster-events';
 
 /*
@@ -32,6 +33,16 @@ export interface SessionStore {
   revoke(tokenHash: string): Promise<boolean>;
 }
 
+/**
+ * A page of a room list: at most `limit` rooms, those after `after` in the
+ * list's order (oldest first). When `after` has left the list, the page
+ * starts after the rooms created at or before its creation time.
+ */
+export interface RoomPage {
+  after?: { id: string; createdAtMs: number };
+  limit: number;
+}
+
 export interface RoomStore {
   /**
    * Stores a room with its first members. Public room names are unique
@@ -40,10 +51,10 @@ export interface RoomStore {
    */
   create(room: Room, memberIds: string[]): Promise<'created' | 'name_taken'>;
   get(roomId: string): Promise<Room | null>;
-  /** Every public room, oldest first. */
-  listPublic(): Promise<Room[]>;
-  /** The private rooms and DMs the user belongs to, oldest first. */
-  listPrivateFor(userId: string): Promise<Room[]>;
+  /** Every public room, oldest first; with `page`, only that page of them. */
+  listPublic(page?: RoomPage): Promise<Room[]>;
+  /** The private rooms and DMs the user belongs to, oldest first; with `page`, only that page. */
+  listPrivateFor(userId: string, page?: RoomPage): Promise<Room[]>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** Adds a member; false when they already were one. */
   addMember(roomId: string, userId: string): Promise<boolean>;
@@ -134,10 +145,10 @@ export interface EventBus {
 
 export interface RateLimiter {
   /**
-   * Takes one token from the named cluster-wide bucket (`ratePerSec` refill,
-   * `burst` capacity). Returns 0 when allowed, else the ms to wait.
+   * Takes one token from the named cluster-wide bucket (the policy's
+   * `ratePerSec` refill, `burst` capacity). Returns 0 when allowed, else the ms to wait.
    */
-  take(bucket: string, ratePerSec: number, burst: number): Promise<number>;
+  take(bucket: string, policy: RatePolicy): Promise<number>;
 }
 
 /**

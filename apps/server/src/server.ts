@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { Backend } from './ports';
 import { createRedisBackend } from './redis/backend';
+import { applyRateLimitsSetting } from './services/rate-limits';
 import { createServices } from './services/services';
 import { CorkingEngine } from './socket/corking-engine';
 import { SocketService } from './socket/socket-service';
@@ -53,6 +54,8 @@ export async function createChatServer(
       })
     : createEmbeddedBackend(config);
   await backend.start();
+  // Every rate policy goes through this one limiter, so RATE_LIMITS applies to each of them.
+  backend.rateLimiter = applyRateLimitsSetting(backend.rateLimiter, config.rateLimits);
 
   let draining = false;
   const services = createServices(backend, config, metrics, logger);

@@ -280,12 +280,13 @@ describe.each(implementations)('%s backend', (_name, make) => {
     test('admits a burst per bucket, then answers the wait, and buckets are independent', async () => {
       const bucket = `b-${randomUUID()}`;
       // One token per 100 s: no refill can happen during the test, however slow the machine.
+      const policy = { ratePerSec: 0.01, burst: 3 };
       const waits = [];
-      for (let i = 0; i < 4; i += 1) waits.push(await backend.rateLimiter.take(bucket, 0.01, 3));
+      for (let i = 0; i < 4; i += 1) waits.push(await backend.rateLimiter.take(bucket, policy));
       expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
       expect(waits[3]).toBeGreaterThan(0);
       expect(waits[3]).toBeLessThanOrEqual(100_000);
-      expect(await backend.rateLimiter.take(`${bucket}-other`, 0.01, 3)).toBe(0);
+      expect(await backend.rateLimiter.take(`${bucket}-other`, policy)).toBe(0);
     });
   });
 

@@ -119,7 +119,17 @@ export function createApiClient(options: ApiClientOptions) {
     /** Revokes `token` (the caller may already have forgotten it locally). */
     logout: (token: string) => request<void>('POST', '/api/auth/logout', { token }),
     me: () => request<MeResponse>('GET', '/api/me'),
-    listRooms: () => request<RoomsResponse>('GET', '/api/rooms'),
+    /** Every room the user can see: follows `nextCursor` through every page of GET /api/rooms. */
+    listRooms: async (): Promise<RoomsResponse> => {
+      const rooms: RoomsResponse['rooms'] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await request<RoomsResponse>('GET', '/api/rooms', { query: { cursor } });
+        rooms.push(...page.rooms);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return { rooms };
+    },
     createRoom: (body: CreateRoomBody) => request<RoomResponse>('POST', '/api/rooms', { body }),
     /** Adds `username` to a private room (204, also when already a member). */
     addMember: (roomId: string, body: AddMemberBody) =>

@@ -10,6 +10,8 @@ export interface MeResponse {
 }
 export interface RoomsResponse {
   rooms: RoomSummary[];
+  /** (extension) More rooms follow: pass it as `?cursor=` for the next page. Absent on the last page. */
+  nextCursor?: string;
 }
 export interface RoomResponse {
   room: Room;

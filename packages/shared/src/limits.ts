@@ -18,6 +18,9 @@ export const LIMITS = {
   /** History page size: default and maximum. */
   historyDefault: 50,
   historyMax: 100,
+  /** `GET /api/rooms` (extension): the largest `limit` accepted (the server may page smaller), and cursor length. */
+  roomsLimitMax: 1000,
+  roomsCursorMax: 100,
   /** HTTP request bodies above this get 413 payload_too_large. */
   httpBodyBytes: 64 * 1024,
 } as const;

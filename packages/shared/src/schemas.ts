@@ -60,6 +60,16 @@ export const historyQuerySchema = z.object({
 });
 export type HistoryQuery = z.input<typeof historyQuerySchema>;
 
+/**
+ * `GET /api/rooms` (extension): `cursor` is a previous page's `nextCursor`, opaque; `limit`
+ * asks for fewer rooms than the server's page size (ROOMS_PAGE_MAX), never more.
+ */
+export const roomsQuerySchema = z.object({
+  cursor: z.string().min(1).max(LIMITS.roomsCursorMax).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.roomsLimitMax).optional(),
+});
+export type RoomsQuery = z.input<typeof roomsQuerySchema>;
+
 export const messageTextSchema = z
   .string()
   .trim()

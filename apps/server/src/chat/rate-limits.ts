@@ -1,6 +1,12 @@
 export interface RatePolicy {
   ratePerSec: number;
   burst: number;
+  /**
+   * Guards against password or token guessing: enforced even with
+   * `RATE_LIMITS=off`. Every other policy is a per-user or per-address limit
+   * that `RATE_LIMITS=off` turns off (services/rate-limits.ts).
+   */
+  againstGuessing?: true;
 }
 
 /**
@@ -10,12 +16,22 @@ export interface RatePolicy {
  * 10 quick ones, whichever instance each try lands on.
  */
 export const RATE_POLICIES = {
-  loginPerUsername: { ratePerSec: 1 / 6, burst: 10 },
-  loginPerIp: { ratePerSec: 10, burst: 100 },
+  loginPerUsername: { ratePerSec: 1 / 6, burst: 10, againstGuessing: true },
+  loginPerIp: { ratePerSec: 10, burst: 100, againstGuessing: true },
   roomCreation: { ratePerSec: 0.5, burst: 20 },
   membership: { ratePerSec: 2, burst: 30 },
   typing: { ratePerSec: 5, burst: 20 },
   readMarker: { ratePerSec: 20, burst: 50 },
   /** Handshakes with an unknown or revoked token, per client address. */
-  failedHandshakes: { ratePerSec: 20, burst: 100 },
+  failedHandshakes: { ratePerSec: 20, burst: 100, againstGuessing: true },
+  /**
+   * `room:join` per user: cheap to send, costly to answer (a room read, an
+   * access check, a catch-up). The burst covers a full rejoin of
+   * MAX_ROOMS_PER_SOCKET (200) rooms after a reconnect.
+   */
+  roomJoin: { ratePerSec: 20, burst: 300 },
+  /** `GET /api/rooms` per user (each page counts). */
+  roomList: { ratePerSec: 2, burst: 100 },
+  /** `GET /api/presence` per user (each page counts). */
+  presenceList: { ratePerSec: 2, burst: 100 },
 } as const satisfies Record<string, RatePolicy>;

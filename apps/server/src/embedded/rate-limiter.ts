@@ -1,3 +1,4 @@
+import type { RatePolicy } from '../chat/rate-limits';
 import { takeToken, type BucketState } from '../chat/token-bucket';
 import type { RateLimiter } from '../ports';
 
@@ -12,7 +13,7 @@ export class EmbeddedRateLimiter implements RateLimiter {
     this.lastSweepMs = now();
   }
 
-  take(bucket: string, ratePerSec: number, burst: number): Promise<number> {
+  take(bucket: string, { ratePerSec, burst }: RatePolicy): Promise<number> {
     const now = this.now();
     this.sweep(now);
     const result = takeToken(this.buckets.get(bucket), now, ratePerSec, burst);

@@ -1,5 +1,5 @@
 import type { Room } from '@chat/shared';
-import type { RoomStore } from '../ports';
+import type { RoomPage, RoomStore } from '../ports';
 
 export class EmbeddedRoomStore implements RoomStore {
   private readonly rooms = new Map<string, Room>();
@@ -22,14 +22,22 @@ export class EmbeddedRoomStore implements RoomStore {
     return Promise.resolve(this.rooms.get(roomId) ?? null);
   }
 
-  listPublic(): Promise<Room[]> {
-    return Promise.resolve([...this.rooms.values()].filter((room) => room.kind === 'public'));
+  listPublic(page?: RoomPage): Promise<Room[]> {
+    return Promise.resolve(
+      pageOf(
+        [...this.rooms.values()].filter((room) => room.kind === 'public'),
+        page,
+      ),
+    );
   }
 
-  listPrivateFor(userId: string): Promise<Room[]> {
+  listPrivateFor(userId: string, page?: RoomPage): Promise<Room[]> {
     return Promise.resolve(
-      [...this.rooms.values()].filter(
-        (room) => room.kind !== 'public' && (this.members.get(room.id)?.has(userId) ?? false),
+      pageOf(
+        [...this.rooms.values()].filter(
+          (room) => room.kind !== 'public' && (this.members.get(room.id)?.has(userId) ?? false),
+        ),
+        page,
       ),
     );
   }
@@ -57,4 +65,19 @@ export class EmbeddedRoomStore implements RoomStore {
     this.members.set(room.id, new Set([userA, userB]));
     return Promise.resolve({ room, created: true });
   }
+}
+
+/** One page of a list in creation order (the Map's insertion order), as RoomPage describes. */
+function pageOf(rooms: Room[], page: RoomPage | undefined): Room[] {
+  if (!page) return rooms;
+  let start = 0;
+  if (page.after) {
+    const { id, createdAtMs } = page.after;
+    const index = rooms.findIndex((room) => room.id === id);
+    start =
+      index >= 0
+        ? index + 1
+        : rooms.filter((room) => Date.parse(room.createdAt) <= createdAtMs).length;
+  }
+  return rooms.slice(start, start + page.limit);
 }

@@ -5,6 +5,7 @@ import {
   createRoomSchema,
   historyQuerySchema,
   idSchema,
+  roomsQuerySchema,
   type HistoryResponse,
   type PresenceResponse,
   type RoomResponse,
@@ -15,10 +16,11 @@ import { requireIdentity } from './authenticate';
 import { parseInput } from './validate';
 
 export function registerRoomRoutes(app: FastifyInstance, { services }: HttpDeps): void {
-  const { accounts, rooms, presence } = services;
+  const { accounts, rooms, onlineList } = services;
   app.get('/api/rooms', async (request): Promise<RoomsResponse> => {
     const { user } = await requireIdentity(accounts, request);
-    return { rooms: await rooms.listFor(user) };
+    const { cursor, limit } = parseInput(roomsQuerySchema, request.query);
+    return rooms.listFor(user, { cursor, limit });
   });
 
   app.post('/api/rooms', async (request, reply): Promise<RoomResponse> => {
@@ -54,7 +56,7 @@ export function registerRoomRoutes(app: FastifyInstance, { services }: HttpDeps)
   );
 
   app.get('/api/presence', async (request): Promise<PresenceResponse> => {
-    await requireIdentity(accounts, request);
-    return { online: await presence.online() };
+    const { user } = await requireIdentity(accounts, request);
+    return { online: await onlineList.list(user) };
   });
 }

@@ -1,3 +1,4 @@
+import type { RatePolicy } from '../chat/rate-limits';
 import type { RateLimiter } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
@@ -10,7 +11,7 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly keys: RedisKeys,
   ) {}
 
-  take(bucket: string, ratePerSec: number, burst: number): Promise<number> {
+  take(bucket: string, { ratePerSec, burst }: RatePolicy): Promise<number> {
     return redisCall(() =>
       this.scripts.rateLimit([this.keys.rateLimit(bucket)], [ratePerSec, burst]),
     );

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Room } from '@chat/shared';
-import type { RoomStore } from '../ports';
+import type { RoomPage, RoomStore } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
 import { redisCall } from './unavailable';
@@ -48,14 +48,27 @@ export class RedisRoomStore implements RoomStore {
     return toRoom(hash);
   }
 
-  async listPublic(): Promise<Room[]> {
-    const ids = await redisCall(() => this.redis.zrange(this.keys.publicRooms(), '0', '-1'));
-    return this.loadMany(ids);
+  async listPublic(page?: RoomPage): Promise<Room[]> {
+    return this.loadMany(await this.pageOf(this.keys.publicRooms(), page));
   }
 
-  async listPrivateFor(userId: string): Promise<Room[]> {
-    const ids = await redisCall(() => this.redis.zrange(this.keys.userRooms(userId), '0', '-1'));
-    return this.loadMany(ids);
+  async listPrivateFor(userId: string, page?: RoomPage): Promise<Room[]> {
+    return this.loadMany(await this.pageOf(this.keys.userRooms(userId), page));
+  }
+
+  /** The ids of one page of a room set (sorted by creation time), or all of them without a page. */
+  private async pageOf(key: string, page: RoomPage | undefined): Promise<string[]> {
+    if (!page) return redisCall(() => this.redis.zrange(key, '0', '-1'));
+    let start = 0;
+    if (page.after) {
+      const { id, createdAtMs } = page.after;
+      const rank = await redisCall(() => this.redis.zrank(key, id));
+      start =
+        rank !== null
+          ? rank + 1
+          : await redisCall(() => this.redis.zcount(key, '-inf', String(createdAtMs)));
+    }
+    return redisCall(() => this.redis.zrange(key, String(start), String(start + page.limit - 1)));
   }
 
   async isMember(roomId: string, userId: string): Promise<boolean> {

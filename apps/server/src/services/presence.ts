@@ -38,11 +38,6 @@ export class Presence {
     this.heartbeatTimer.unref();
   }
 
-  /** Users with at least one connection on a live instance (GET /api/presence). */
-  online(): Promise<User[]> {
-    return this.store.online();
-  }
-
   socketOpened(user: User): void {
     const entry = this.local.get(user.id);
     if (entry) {

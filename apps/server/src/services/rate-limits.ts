@@ -1,5 +1,6 @@
 import { AppError } from '../chat/app-error';
 import type { RatePolicy } from '../chat/rate-limits';
+import type { Config } from '../config';
 import type { RateLimiter } from '../ports';
 
 /**
@@ -12,7 +13,7 @@ export async function enforceRate(
   policy: RatePolicy,
   what: string,
 ): Promise<void> {
-  const waitMs = await limiter.take(bucket, policy.ratePerSec, policy.burst);
+  const waitMs = await limiter.take(bucket, policy);
   if (waitMs > 0) {
     throw new AppError(
       'rate_limited',
@@ -20,4 +21,20 @@ export async function enforceRate(
       waitMs,
     );
   }
+}
+
+/**
+ * The limiter every policy goes through, with `RATE_LIMITS` applied: `on`
+ * (default) enforces every policy; `off` grants every policy at once, without
+ * a round trip, except those against guessing (`RatePolicy.againstGuessing`).
+ */
+export function applyRateLimitsSetting(
+  limiter: RateLimiter,
+  setting: Config['rateLimits'],
+): RateLimiter {
+  if (setting === 'on') return limiter;
+  return {
+    take: (bucket, policy) =>
+      policy.againstGuessing ? limiter.take(bucket, policy) : Promise.resolve(0),
+  };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryResponse, Room, RoomKind, RoomSummary, User } from '@chat/shared';
+import type { HistoryResponse, Room, RoomKind, RoomsResponse, User } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { mayRead } from '../chat/access';
 import { RATE_POLICIES } from '../chat/rate-limits';
+import { decodeRoomCursor, encodeRoomCursor, type RoomCursor } from '../chat/room-cursor';
 import type { Backend } from '../ports';
 import { enforceRate } from './rate-limits';
 
@@ -16,6 +17,8 @@ export class Rooms {
       Backend,
       'rooms' | 'users' | 'messageLog' | 'eventBus' | 'rateLimiter' | 'readState'
     >,
+    /** Rooms per page of `listFor` (ROOMS_PAGE_MAX): the default and the most a `limit` gets. */
+    private readonly pageMax: number,
   ) {}
 
   async create(user: User, name: string, kind: Exclude<RoomKind, 'dm'>): Promise<Room> {
@@ -39,15 +42,65 @@ export class Rooms {
     return room;
   }
 
-  /** Every public room, then the caller's private rooms and DMs, each with the caller's unread count. */
-  async listFor(user: User): Promise<RoomSummary[]> {
-    const [publicRooms, privateRooms] = await Promise.all([
-      this.backend.rooms.listPublic(),
-      this.backend.rooms.listPrivateFor(user.id),
-    ]);
-    const rooms = [...publicRooms, ...privateRooms];
+  /**
+   * One page of rooms (`limit`, at most and by default `pageMax`): every public room, then the
+   * caller's private rooms and DMs, each oldest first with the caller's unread count, resuming
+   * at `cursor`. `nextCursor` is absent on the last page. Rate limited per user, each page
+   * counting: the cost grows with the page.
+   */
+  async listFor(user: User, page: { cursor?: string; limit?: number }): Promise<RoomsResponse> {
+    const cursor =
+      page.cursor === undefined ? { section: 'public' as const } : decodeRoomCursor(page.cursor);
+    await enforceRate(
+      this.backend.rateLimiter,
+      `room-list:${user.id}`,
+      RATE_POLICIES.roomList,
+      'room listings',
+    );
+    const limit = Math.min(page.limit ?? this.pageMax, this.pageMax);
+    const rooms: Room[] = [];
+    let mineAfter = cursor.section === 'mine' ? cursor.after : undefined;
+    if (cursor.section === 'public') {
+      // One more than asked for tells whether the section goes on.
+      const publicRooms = await this.backend.rooms.listPublic({
+        after: cursor.after,
+        limit: limit + 1,
+      });
+      if (publicRooms.length > limit)
+        return this.summarize(user, publicRooms.slice(0, limit), 'public');
+      rooms.push(...publicRooms);
+      mineAfter = undefined;
+    }
+    const free = limit - rooms.length;
+    const mine = await this.backend.rooms.listPrivateFor(user.id, {
+      after: mineAfter,
+      limit: free + 1,
+    });
+    rooms.push(...mine.slice(0, free));
+    return this.summarize(user, rooms, mine.length > free ? 'mine' : undefined);
+  }
+
+  private async summarize(
+    user: User,
+    rooms: Room[],
+    more: RoomCursor['section'] | undefined,
+  ): Promise<RoomsResponse> {
     const unread = await this.backend.readState.unreadCounts(user.id, rooms, UNREAD_CAP);
-    return rooms.map((room) => ({ ...room, unread: unread.get(room.id) ?? 0 }));
+    const summaries = rooms.map((room) => ({ ...room, unread: unread.get(room.id) ?? 0 }));
+    if (!more) return { rooms: summaries };
+    const last = rooms.filter((room) => (room.kind === 'public') === (more === 'public')).at(-1);
+    const after = last && { id: last.id, createdAtMs: Date.parse(last.createdAt) };
+    return { rooms: summaries, nextCursor: encodeRoomCursor({ section: more, after }) };
+  }
+
+  /** Charges a `room:join` to the user's join rate (RATE_POLICIES.roomJoin). */
+  async chargeJoin(user: User): Promise<void> {
+    await enforceRate(
+      this.backend.rateLimiter,
+      `joins:${user.id}`,
+      RATE_POLICIES.roomJoin,
+      'room joins',
+    );
   }
 
   /**

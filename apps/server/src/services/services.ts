@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { Accounts } from './accounts';
 import { Messaging } from './messaging';
+import { OnlineList } from './online-list';
 import { Presence } from './presence';
 import { Rooms } from './rooms';
 import { Typing } from './typing';
@@ -14,6 +15,7 @@ export interface Services {
   rooms: Rooms;
   messaging: Messaging;
   presence: Presence;
+  onlineList: OnlineList;
   typing: Typing;
 }
 
@@ -23,11 +25,17 @@ export function createServices(
   metrics: Metrics,
   logger: Logger,
 ): Services {
-  const rooms = new Rooms(backend);
+  const rooms = new Rooms(backend, config.roomsPageMax);
   return {
     accounts: new Accounts(backend, config.sessionTtlSec),
     rooms,
-    messaging: new Messaging(backend, rooms, metrics, config.messageRatePerSec),
+    // RATE_LIMITS=off lifts the message rate too (0 = off, its v1 meaning).
+    messaging: new Messaging(
+      backend,
+      rooms,
+      metrics,
+      config.rateLimits === 'on' ? config.messageRatePerSec : 0,
+    ),
     presence: new Presence(
       backend.presence,
       backend.eventBus,
@@ -35,6 +43,7 @@ export function createServices(
       logger,
       metrics,
     ),
+    onlineList: new OnlineList(backend, config.presenceCacheMs),
     typing: new Typing(backend),
   };
 }

@@ -1,22 +1,27 @@
 import { AppError, BackendUnavailableError } from '../chat/app-error';
 import type { Accounts } from '../services/accounts';
+import type { ConnectionCaps } from './connection-caps';
 import { type HandshakeGuard, HandshakeRefused } from './handshake-guard';
 import type { ChatIoServer, ChatSocket } from './types';
 
 /**
  * Who may open a socket: the handshake middleware. A connection is admitted
- * when its address is not cooling down, its token is live and its user has
- * a free connection slot here; it then carries its identity in `socket.data`
+ * when the instance and its address are under their connection caps, its
+ * address is not cooling down, its token is live and its user has a free
+ * connection slot here; it then carries its identity in `socket.data`
  * for life. A refusal is a `connect_error` with `unauthorized`,
  * `unavailable` or a HandshakeRefused message (PROTOCOL.md).
  */
 export class Admission {
   /** Engine.IO connections with a CONNECT to the namespace being checked or connected. */
   private readonly connecting = new WeakSet<ChatSocket['conn']>();
+  /** The address each socket counted against the connection caps, until it is released. */
+  private readonly addresses = new WeakMap<ChatSocket, string>();
 
   constructor(
     private readonly accounts: Accounts,
     private readonly guard: HandshakeGuard,
+    private readonly caps: ConnectionCaps,
   ) {}
 
   attach(io: ChatIoServer): void {
@@ -36,7 +41,9 @@ export class Admission {
           // Socket.IO drops a socket whose connection closed during the check, without a
           // 'disconnect' event; it decides in the tick next() queued, before this one.
           process.nextTick(() => {
-            if (!socket.connected) this.guard.release(socket.data.user.id);
+            if (socket.connected) return;
+            this.guard.release(socket.data.user.id);
+            this.releaseCaps(socket);
           });
         },
         (error: unknown) => {
@@ -50,12 +57,34 @@ export class Admission {
   /** An admitted socket disconnected: its slot is free again. */
   release(socket: ChatSocket): void {
     this.guard.release(socket.data.user.id);
+    this.releaseCaps(socket);
     this.connecting.delete(socket.conn);
   }
 
-  /** The handshake: address not cooling down, a live token, a free connection slot for the user. */
+  private releaseCaps(socket: ChatSocket): void {
+    const address = this.addresses.get(socket);
+    if (address === undefined) return;
+    this.addresses.delete(socket);
+    this.caps.release(address);
+  }
+
+  /**
+   * The handshake: room under the connection caps, address not cooling down, a live token, a
+   * free connection slot for the user. A refused handshake frees what it counted.
+   */
   private async admit(socket: ChatSocket): Promise<void> {
     const address = this.guard.clientAddress(socket.handshake.address, socket.handshake.headers);
+    this.caps.reserve(address);
+    this.addresses.set(socket, address);
+    try {
+      await this.authenticate(socket, address);
+    } catch (error) {
+      this.releaseCaps(socket);
+      throw error;
+    }
+  }
+
+  private async authenticate(socket: ChatSocket, address: string): Promise<void> {
     this.guard.checkAddress(address);
     const auth: unknown = socket.handshake.auth;
     const token =

@@ -48,11 +48,9 @@ export class HandshakeGuard {
 
   /** Records a failed handshake from the address. */
   async failed(address: string, now = Date.now()): Promise<void> {
-    const policy = RATE_POLICIES.failedHandshakes;
     const waitMs = await this.limiter.take(
       `handshake-fail:${address}`,
-      policy.ratePerSec,
-      policy.burst,
+      RATE_POLICIES.failedHandshakes,
     );
     if (waitMs <= 0) return;
     this.blockedUntil.set(address, now + waitMs);

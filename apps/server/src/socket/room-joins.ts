@@ -28,6 +28,7 @@ export class RoomJoins {
   ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
     const release = this.reserveRoomSlot(socket, roomId);
     try {
+      await this.rooms.chargeJoin(socket.data.user);
       return await this.joinWithSlot(socket, roomId, after);
     } finally {
       release();

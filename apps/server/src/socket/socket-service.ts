@@ -6,6 +6,7 @@ import type { Services } from '../services/services';
 import { bindEventHandlers, type EventHandlers } from './ack-handler';
 import { Admission } from './admission';
 import { CatchUpTracker } from './catch-up';
+import { ConnectionCaps } from './connection-caps';
 import { guardAgainstFloods } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
@@ -47,11 +48,18 @@ export class SocketService {
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, services, backend, config, logger, metrics } = deps;
+    // RATE_LIMITS=off lifts the per-user and per-address connection limits, not the instance's.
+    const perClient = (max: number) => (config.rateLimits === 'on' ? max : Infinity);
     this.admission = new Admission(
       services.accounts,
       new HandshakeGuard(backend.rateLimiter, {
-        maxSocketsPerUser: config.maxSocketsPerUser,
+        maxSocketsPerUser: perClient(config.maxSocketsPerUser),
         trustProxy: config.trustProxy,
+      }),
+      new ConnectionCaps({
+        maxConnections: config.maxConnections,
+        maxPerAddress: perClient(config.maxConnectionsPerAddress),
+        onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       }),
     );
     this.typing = new TypingSignals(
@@ -73,7 +81,10 @@ export class SocketService {
     this.admission.attach(io);
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
-    backend.eventBus.onEvent((event) => this.events.relay(event));
+    backend.eventBus.onEvent((event) => {
+      if (event.type === 'presence') services.onlineList.changed();
+      this.events.relay(event);
+    });
     const resync = (channel: string) => () => {
       logger.warn(
         { channel },
@@ -82,7 +93,10 @@ export class SocketService {
       this.closeTransports();
     };
     backend.messageLog.onResync(resync('MESSAGES'));
-    backend.eventBus.onResync(resync('EVENTS'));
+    backend.eventBus.onResync(() => {
+      services.onlineList.changed();
+      resync('EVENTS')();
+    });
   }
 
   start(): Promise<void> {

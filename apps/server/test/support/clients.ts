@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
@@ -66,13 +67,16 @@ export async function createRoom(
 export function connect(
   baseUrl: string,
   token: string | undefined,
-  options: { transports?: ('websocket' | 'polling')[] } = {},
+  /** `agent`: e.g. support/source-address.ts's agentFrom, to connect from another loopback address. */
+  options: { transports?: ('websocket' | 'polling')[]; agent?: Agent } = {},
 ): Promise<ClientSocket> {
   const socket: ClientSocket = io(baseUrl, {
     auth: token === undefined ? {} : { token },
     transports: options.transports ?? ['websocket'],
     reconnection: false,
     forceNew: true,
+    // engine.io-client hands the agent to its HTTP and websocket requests.
+    ...(options.agent ? ({ agent: options.agent } as object) : {}),
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

@@ -54,7 +54,11 @@ export interface Stack {
 }
 
 /** Redis, `count` server instances, one web app per instance, and a headless Chromium. */
-export async function startStack(count = 2): Promise<Stack> {
+/** `serverEnv`: settings of every server instance, over the suite's defaults. */
+export async function startStack(
+  count = 2,
+  serverEnv: Record<string, string> = {},
+): Promise<Stack> {
   assertPrerequisites();
   const started: Partial<Stack> & { web: WebApp[] } = { web: [] };
   try {
@@ -65,6 +69,7 @@ export async function startStack(count = 2): Promise<Stack> {
         INSTANCE_ID: `test-${i}`,
         MESSAGE_RATE_PER_SEC: '0',
         CORS_ORIGIN: ports.map((port) => `http://127.0.0.1:${port}`).join(','),
+        ...serverEnv,
       }),
       killOnDestroy: true,
     });
