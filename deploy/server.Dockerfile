@@ -1,19 +1,24 @@
 # The chat server: build in one stage, run the compiled JavaScript with
 # production dependencies only, as the unprivileged `node` user.
+# Node: the current LTS (24), pinned to a release; bump it deliberately.
 # Build from the repository root:  docker build -f deploy/server.Dockerfile .
 
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
+# Every workspace's package.json, so that the lock file matches and `npm ci` installs exactly it.
 COPY packages/shared/package.json packages/shared/
+COPY packages/testkit/package.json packages/testkit/
 COPY apps/server/package.json apps/server/
-RUN npm install --no-audit --no-fund --workspace @chat/shared --workspace @chat/server --include-workspace-root
+COPY apps/web/package.json apps/web/
+COPY bench/package.json bench/
+RUN npm ci --no-audit --no-fund --workspace @chat/shared --workspace @chat/server --include-workspace-root
 COPY packages/shared packages/shared
 COPY apps/server apps/server
 RUN npm run build --workspace @chat/shared --workspace @chat/server \
  && npm prune --omit=dev --workspace @chat/shared --workspace @chat/server
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=8000
 WORKDIR /app
 COPY --from=build /app/package.json ./

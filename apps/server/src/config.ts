@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { trustFunction, type TrustProxy } from './chat/client-address';
 
 /*
  * The only reader of process.env. Every setting has a safe default and is
@@ -51,18 +52,36 @@ const SETTINGS = {
       ),
   ),
   /**
-   * Whose X-Forwarded-For to believe for the client address (login limits per
-   * address): `false` (default, direct connections), `true` (any proxy), or
-   * a comma-separated list of proxy addresses/CIDRs such as `127.0.0.1`.
+   * Whose X-Forwarded-For to believe for the client address that per-address
+   * limits charge: `false` (default, direct connections), or a comma-separated
+   * list of the proxies' addresses/CIDRs such as `127.0.0.1` or
+   * `172.28.1.10,10.0.0.0/8`. The address used is the right-most hop that is
+   * not one of them. `true` (every peer is a proxy) is still accepted but
+   * dangerous: a client that reaches the port directly picks its own address;
+   * the server warns at start-up.
    */
   trustProxy: setting(
     'TRUST_PROXY',
     z
       .string()
       .default('false')
-      .transform((value): boolean | string =>
-        value === 'true' ? true : value === 'false' ? false : value,
-      ),
+      .transform((value, context): TrustProxy => {
+        if (value === 'true' || value === 'false') return value === 'true';
+        const proxies = value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry.length > 0);
+        try {
+          trustFunction(proxies);
+        } catch (error) {
+          context.addIssue({
+            code: 'custom',
+            message: `true, false or proxy addresses/CIDRs: ${(error as Error).message}`,
+          });
+          return z.NEVER;
+        }
+        return proxies;
+      }),
   ),
   /** Messages per user per second, cluster-wide, with bursts of twice that. 0 = off. */
   messageRatePerSec: setting('MESSAGE_RATE_PER_SEC', z.coerce.number().min(0).default(10)),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LIMITS } from '@chat/shared';
+import { trustFunction } from './chat/client-address';
 import type { Config } from './config';
 import { createEmbeddedBackend } from './embedded/backend';
 import { buildHttpApp } from './http/app';
@@ -67,7 +68,7 @@ export async function createChatServer(
     corsOrigins: config.corsOrigins,
     instanceId: config.instanceId,
     debugHooks: config.debugHooks,
-    trustProxy: config.trustProxy,
+    trustProxy: trustFunction(config.trustProxy),
     isDraining: () => draining,
   });
 
@@ -116,6 +117,12 @@ export async function createChatServer(
       const port = server.port();
       if (config.debugHooks)
         logger.warn('CHAT_DEBUG_HOOKS is on: test-only fault hooks are exposed');
+      if (config.trustProxy === true) {
+        logger.warn(
+          'TRUST_PROXY=true trusts every peer: a client that reaches this port directly picks the address ' +
+            'its per-address limits charge. Set TRUST_PROXY to the addresses or CIDRs of your proxies instead.',
+        );
+      }
       if (backend.kind === 'embedded') {
         logger.warn(
           "embedded mode: no REDIS_URL, so users, rooms and messages live in this process's memory and are lost on exit, " +

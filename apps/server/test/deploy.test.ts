@@ -46,7 +46,8 @@ test('every server variable is one the server reads, with a valid value and a un
     const env = service.environment!;
     for (const variable of Object.keys(env)) expect(ENV_VARIABLES).toContain(variable);
     const config = loadConfig(env);
-    expect(config.redisUrl).toBe('redis://redis:6379');
+    // The ACL user and the password docker compose fills in (test/hardening/deployment.test.ts).
+    expect(config.redisUrl).toBe('redis://chat:${REDIS_PASSWORD:?set REDIS_PASSWORD}@redis:6379');
     expect(config.corsOrigins).toContain('http://localhost:8080');
     ids.add(config.instanceId);
   }

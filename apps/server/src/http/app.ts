@@ -10,6 +10,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { LIMITS } from '@chat/shared';
 import { AppError, BackendUnavailableError, toErrorBody } from '../chat/app-error';
+import type { TrustFunction } from '../chat/client-address';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import type { Services } from '../services/services';
@@ -28,8 +29,8 @@ export interface HttpDeps {
   instanceId: string;
   /** Test-only fault hooks (CHAT_DEBUG_HOOKS). */
   debugHooks: boolean;
-  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client address. */
-  trustProxy: boolean | string;
+  /** Whose X-Forwarded-For to believe: `request.ip` is chat/client-address.ts's client address. */
+  trustProxy: TrustFunction;
   /** True once the instance is shutting down: /readyz answers 503. */
   isDraining: () => boolean;
 }

@@ -1,4 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  clientAddress,
+  trustFunction,
+  type TrustFunction,
+  type TrustProxy,
+} from '../chat/client-address';
 import { RATE_POLICIES } from '../chat/rate-limits';
 import type { RateLimiter } from '../ports';
 
@@ -19,23 +25,18 @@ const MAX_TRACKED_ADDRESSES = 10_000;
 export class HandshakeGuard {
   private readonly blockedUntil = new Map<string, number>();
   private readonly socketsPerUser = new Map<string, number>();
+  private readonly trust: TrustFunction;
 
   constructor(
     private readonly limiter: RateLimiter,
-    private readonly options: { maxSocketsPerUser: number; trustProxy: boolean | string },
-  ) {}
+    private readonly options: { maxSocketsPerUser: number; trustProxy: TrustProxy },
+  ) {
+    this.trust = trustFunction(options.trustProxy);
+  }
 
-  /** The client address a handshake comes from (X-Forwarded-For only behind a trusted proxy). */
+  /** The client address a handshake comes from: the same one HTTP requests are charged to. */
   clientAddress(address: string, headers: IncomingHttpHeaders): string {
-    const forwarded = headers['x-forwarded-for'];
-    if (
-      this.options.trustProxy !== false &&
-      typeof forwarded === 'string' &&
-      forwarded.length > 0
-    ) {
-      return forwarded.split(',')[0]!.trim();
-    }
-    return address;
+    return clientAddress(address, headers, this.trust);
   }
 
   /** Throws when the address is cooling down after too many failed handshakes. */
