@@ -82,6 +82,8 @@ export class Cluster {
         Object.assign(env, {
           REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
           MESSAGE_RATE_PER_SEC: '0',
+          // Every simulated user registers from this one address.
+          REGISTRATIONS_PER_HOUR: '0',
           LOG_LEVEL: 'warn',
           INSTANCE_ID: `bench-${this.runId}-${this.generation}-${index + 1}`,
           CORS_ORIGIN: 'http://127.0.0.1:3000',

@@ -25,7 +25,13 @@ export function createServices(
 ): Services {
   const rooms = new Rooms(backend);
   return {
-    accounts: new Accounts(backend, config.sessionTtlSec),
+    accounts: new Accounts(backend, config.sessionTtlSec, {
+      sessionIdleTtlSec: config.sessionIdleTtlSec,
+      registrationsPerHour: config.registrationsPerHour,
+      scrypt: { N: config.passwordScryptN, r: 8, p: 1 },
+      hashConcurrency: config.passwordHashWorkers,
+      hashQueueMax: config.passwordHashQueueMax,
+    }),
     rooms,
     messaging: new Messaging(backend, rooms, metrics, config.messageRatePerSec),
     presence: new Presence(
