@@ -5,6 +5,8 @@ import type { ChatSocket } from './types';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** After a failed look at the store (Redis away), look again this much later. */
 const RETRY_MS = 5000;
+/** The shortest wait between two looks at one socket's session: never a busy loop. */
+const MIN_WAIT_MS = 1000;
 
 /**
  * Closes a socket when its session ends, idle or absolute, even if the socket
@@ -37,7 +39,7 @@ export class SessionExpiry {
     const schedule = (ttlMs: number) => {
       clearTimeout(timer);
       if (closed) return;
-      timer = setTimeout(() => void check(), Math.min(Math.max(ttlMs, 0), MAX_TIMER_MS));
+      timer = setTimeout(() => void check(), Math.min(Math.max(ttlMs, MIN_WAIT_MS), MAX_TIMER_MS));
     };
     const settle = (ttlMs: number | null) => {
       if (ttlMs === null) socket.disconnect(true);

@@ -103,9 +103,9 @@ describe('a registration flood', () => {
     const answers = await Promise.all(flood);
 
     expect(login.status).toBe(200);
-    // At most the one hash in flight when the login came, and one that had just left the gate
-    // and was writing its user; not the whole flood ahead of it.
-    expect(registeredBeforeLogin).toBeLessThanOrEqual(2);
+    // The hash in flight when the login came and the few that finished while the login passed its
+    // rate limits; not the whole flood ahead of it (about 20 before the gate existed).
+    expect(registeredBeforeLogin).toBeLessThanOrEqual(4);
     for (const answer of answers) {
       expect([201, 503]).toContain(answer.status);
       if (answer.status === 503) {

@@ -76,7 +76,7 @@ describe('log out everywhere and password change', () => {
 });
 
 describe('idle timeout', () => {
-  const cluster = useCluster({ config: { sessionIdleTtlSec: 1 } });
+  const cluster = useCluster({ config: { sessionIdleTtlSec: 2 } });
 
   test('a socket that sends nothing is closed when its session idles out, and the token is dead', async () => {
     const { token } = await registerUser(cluster.url(0));
