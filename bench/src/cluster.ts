@@ -82,7 +82,8 @@ export class Cluster {
         Object.assign(env, {
           REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
           MESSAGE_RATE_PER_SEC: '0',
-          // Every bench client shares one address: no per-user or per-address limits.
+          // Every bench client shares one address: no per-user or per-address limits
+          // (RATE_LIMITS=off covers the registrations per address too).
           RATE_LIMITS: 'off',
           LOG_LEVEL: 'warn',
           INSTANCE_ID: `bench-${this.runId}-${this.generation}-${index + 1}`,

@@ -89,6 +89,34 @@ const SETTINGS = {
   messageRetention: setting('MESSAGE_RETENTION', integer(10_000, 1)),
   /** How long a login token stays valid. */
   sessionTtlSec: setting('SESSION_TTL_SEC', integer(7 * 24 * 3600, 60)),
+  /**
+   * Idle timeout: a session not used (no HTTP call, no socket event) for this
+   * long ends, before SESSION_TTL_SEC; every use moves it on (sliding expiry).
+   * Its sockets are closed when it ends.
+   */
+  sessionIdleTtlSec: setting('SESSION_IDLE_TTL_SEC', integer(24 * 3600, 1)),
+  /** Accounts one client address may register per hour, cluster-wide, in bursts of as many. 0 = off. */
+  registrationsPerHour: setting('REGISTRATIONS_PER_HOUR', integer(20)),
+  /**
+   * scrypt's N for new password hashes (r=8, p=1): OWASP's minimum 2^17 by
+   * default, a power of two from 2^14. Hashes made with other parameters are
+   * replaced at the owner's next login.
+   */
+  passwordScryptN: setting(
+    'PASSWORD_SCRYPT_N',
+    integer(2 ** 17, 2 ** 14).refine(
+      (value) => (value & (value - 1)) === 0,
+      'must be a power of two',
+    ),
+  ),
+  /**
+   * Password hashes computed at once (each takes one of libuv's 4 threads, and
+   * 128·N·8 bytes). Logins wait ahead of registrations; past
+   * PASSWORD_HASH_QUEUE_MAX waiting of one kind, more are refused with 503
+   * `unavailable` and `Retry-After`.
+   */
+  passwordHashWorkers: setting('PASSWORD_HASH_WORKERS', integer(2, 1)),
+  passwordHashQueueMax: setting('PASSWORD_HASH_QUEUE_MAX', integer(32, 0)),
   /** How long a (user, clientId) pair is remembered for idempotent resends. */
   clientIdTtlSec: setting('CLIENT_ID_TTL_SEC', integer(24 * 3600, 1)),
   /** Rooms one socket may have joined at once. */

@@ -22,15 +22,38 @@ export interface UserStore {
   /** Case-insensitive lookup. */
   findByUsername(username: string): Promise<StoredUser | null>;
   findById(id: string): Promise<User | null>;
+  /** Replaces the user's password hash (password change, rehash with stronger parameters). */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+}
+
+/** A live session: whose it is, and in how many ms it ends unless it is used again. */
+export interface LiveSession {
+  userId: string;
+  ttlMs: number;
 }
 
 export interface SessionStore {
-  /** Remembers a login token (only its hash is stored) for `ttlSec`. */
-  create(tokenHash: string, userId: string, ttlSec: number): Promise<void>;
+  /**
+   * Remembers a login token (only its hash is stored) for `ttlSec` at most
+   * (absolute expiry), and for `idleSec` (default `ttlSec`) after its last
+   * use (sliding expiry, see `use`). Indexed under its user for `revokeAllOf`.
+   */
+  create(tokenHash: string, userId: string, ttlSec: number, idleSec?: number): Promise<void>;
   /** The user id a live token belongs to, or null when unknown, expired or revoked. */
   resolve(tokenHash: string): Promise<string | null>;
+  /**
+   * The live session of a token, or null. With `idleSec`, a use: its idle
+   * expiry moves to `idleSec` from now, never past its absolute expiry.
+   * Without, a look that changes nothing.
+   */
+  use(tokenHash: string, idleSec?: number): Promise<LiveSession | null>;
   /** Revokes the token everywhere; false when it was not live. */
   revoke(tokenHash: string): Promise<boolean>;
+  /**
+   * Revokes every live session of the user except `keepTokenHash`, everywhere;
+   * returns the hashes of the sessions it revoked.
+   */
+  revokeAllOf(userId: string, keepTokenHash?: string): Promise<string[]>;
 }
 
 /**

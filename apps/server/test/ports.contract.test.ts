@@ -96,6 +96,18 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(await backend.users.findById('nobody')).toBeNull();
       expect(await backend.users.findByUsername('nobody-at-all')).toBeNull();
     });
+
+    test('replaces a password hash', async () => {
+      const user = {
+        id: randomUUID(),
+        username: `Rehash${randomUUID().slice(0, 8)}`,
+        passwordHash: 'old',
+        createdAt: 'now',
+      };
+      await backend.users.create(user);
+      await backend.users.setPasswordHash(user.id, 'new');
+      expect((await backend.users.findByUsername(user.username))?.passwordHash).toBe('new');
+    });
   });
 
   describe('SessionStore', () => {
@@ -105,6 +117,34 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(await backend.sessions.revoke('hash-1')).toBe(true);
       expect(await backend.sessions.resolve('hash-1')).toBeNull();
       expect(await backend.sessions.revoke('hash-1')).toBe(false);
+    });
+
+    test('a use slides the idle expiry, never past the absolute one; a look changes nothing', async () => {
+      await backend.sessions.create('hash-idle', 'user-1', 60, 30);
+      const first = await backend.sessions.use('hash-idle');
+      expect(first?.userId).toBe('user-1');
+      expect(first!.ttlMs).toBeGreaterThan(0);
+      expect(first!.ttlMs).toBeLessThanOrEqual(30_000);
+      const slid = await backend.sessions.use('hash-idle', 50);
+      expect(slid!.ttlMs).toBeGreaterThan(30_000);
+      expect(slid!.ttlMs).toBeLessThanOrEqual(50_000);
+      expect((await backend.sessions.use('hash-idle'))!.ttlMs).toBeLessThanOrEqual(50_000);
+      expect((await backend.sessions.use('hash-idle', 120))!.ttlMs).toBeLessThanOrEqual(60_000);
+      expect(await backend.sessions.use('unknown-hash', 50)).toBeNull();
+    });
+
+    test("revokes all of a user's sessions but the one kept, and nobody else's", async () => {
+      for (const hash of ['all-1', 'all-2', 'all-3'])
+        await backend.sessions.create(hash, 'u-all', 60);
+      await backend.sessions.create('other-1', 'u-other', 60);
+      await backend.sessions.revoke('all-3');
+      expect(await backend.sessions.revokeAllOf('u-all', 'all-2')).toEqual(['all-1']);
+      expect(await backend.sessions.resolve('all-1')).toBeNull();
+      expect(await backend.sessions.resolve('all-2')).toBe('u-all');
+      expect(await backend.sessions.resolve('other-1')).toBe('u-other');
+      expect(await backend.sessions.revokeAllOf('u-all')).toEqual(['all-2']);
+      expect(await backend.sessions.resolve('all-2')).toBeNull();
+      expect(await backend.sessions.revokeAllOf('u-nobody')).toEqual([]);
     });
   });
 

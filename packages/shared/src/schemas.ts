@@ -30,6 +30,13 @@ export const credentialsSchema = z.object({
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
+/** `POST /api/auth/password`: the current password proves it is the owner, not a stolen token. */
+export const changePasswordSchema = z.object({
+  currentPassword: passwordSchema,
+  newPassword: passwordSchema,
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordSchema>;
+
 export const roomNameSchema = z
   .string()
   .trim()

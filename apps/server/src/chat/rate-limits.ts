@@ -10,13 +10,18 @@ export interface RatePolicy {
 }
 
 /**
- * Cluster-wide limits besides the message rate (MESSAGE_RATE_PER_SEC). Sized
- * so that a person never meets them and a script or a brute-force attempt
- * does: login per username slows password guessing to one try in 6 s after
- * 10 quick ones, whichever instance each try lands on.
+ * Cluster-wide limits besides the message rate (MESSAGE_RATE_PER_SEC) and
+ * registrations (REGISTRATIONS_PER_HOUR). Sized so that a person never meets
+ * them and a script or a brute-force attempt does: login per username and
+ * address slows password guessing from one address to one try in 6 s after
+ * 10 quick ones, whichever instance each try lands on; login per username
+ * alone is 3 times looser, so that a stranger guessing from one address
+ * never locks the owner out (it takes guessing from more than 3 addresses at
+ * once to run it dry).
  */
 export const RATE_POLICIES = {
-  loginPerUsername: { ratePerSec: 1 / 6, burst: 10, againstGuessing: true },
+  loginPerUsernameAndIp: { ratePerSec: 1 / 6, burst: 10, againstGuessing: true },
+  loginPerUsername: { ratePerSec: 1 / 2, burst: 30, againstGuessing: true },
   loginPerIp: { ratePerSec: 10, burst: 100, againstGuessing: true },
   roomCreation: { ratePerSec: 0.5, burst: 20 },
   membership: { ratePerSec: 2, burst: 30 },

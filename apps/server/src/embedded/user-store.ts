@@ -22,4 +22,10 @@ export class EmbeddedUserStore implements UserStore {
     const user = this.byId.get(id);
     return Promise.resolve(user ? { id: user.id, username: user.username } : null);
   }
+
+  setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    const user = this.byId.get(userId);
+    if (user) user.passwordHash = passwordHash;
+    return Promise.resolve();
+  }
 }

@@ -37,7 +37,7 @@ export function createRedisBackend(
   return {
     kind: 'redis',
     users: new RedisUserStore(commands, scripts, keys),
-    sessions: new RedisSessionStore(commands, keys),
+    sessions: new RedisSessionStore(commands, scripts, keys),
     rooms: new RedisRoomStore(commands, scripts, keys),
     messageLog: new RedisMessageLog(commands, scripts, keys, subscriber, {
       retention: config.messageRetention,

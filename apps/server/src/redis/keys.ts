@@ -10,7 +10,10 @@ export function redisKeys(prefix: string) {
   return {
     user: (userId: string) => `${prefix}user:${userId}`,
     username: (username: string) => `${prefix}username:${username.toLowerCase()}`,
+    /** String `<user id> <absolute expiry, ms>`, expiring at its idle (sliding) expiry. */
     session: (tokenHash: string) => `${prefix}session:${tokenHash}`,
+    /** Sorted set per user: token hash → absolute expiry (ms), for "log out everywhere". */
+    userSessions: (userId: string) => `${prefix}user:${userId}:sessions`,
     room: (roomId: string) => `${prefix}room:${roomId}`,
     roomMessages: (roomId: string) => `${prefix}room:${roomId}:messages`,
     roomMembers: (roomId: string) => `${prefix}room:${roomId}:members`,

@@ -27,6 +27,8 @@ export interface ChatScripts {
   presenceHeartbeat: Script<string[]>;
   presenceOnline: Script<string[]>;
   readMarker: Script<number>;
+  createSession: Script<number>;
+  useSession: Script<[string, number] | null>;
 }
 
 const FILES: Record<keyof ChatScripts, string> = {
@@ -40,6 +42,8 @@ const FILES: Record<keyof ChatScripts, string> = {
   presenceHeartbeat: 'presence-heartbeat',
   presenceOnline: 'presence-online',
   readMarker: 'read-marker',
+  createSession: 'create-session',
+  useSession: 'use-session',
 };
 
 export function registerScripts(redis: Redis): ChatScripts {

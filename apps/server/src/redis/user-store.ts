@@ -33,6 +33,10 @@ export class RedisUserStore implements UserStore {
     return user ? { id: user.id, username: user.username } : null;
   }
 
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await redisCall(() => this.redis.hset(this.keys.user(userId), 'passwordHash', passwordHash));
+  }
+
   private async load(id: string): Promise<StoredUser | null> {
     const hash = await redisCall(() => this.redis.hgetall(this.keys.user(id)));
     if (!hash.id || !hash.username || !hash.passwordHash) return null;

@@ -27,7 +27,13 @@ export function createServices(
 ): Services {
   const rooms = new Rooms(backend, config.roomsPageMax);
   return {
-    accounts: new Accounts(backend, config.sessionTtlSec),
+    accounts: new Accounts(backend, config.sessionTtlSec, {
+      sessionIdleTtlSec: config.sessionIdleTtlSec,
+      registrationsPerHour: config.registrationsPerHour,
+      scrypt: { N: config.passwordScryptN, r: 8, p: 1 },
+      hashConcurrency: config.passwordHashWorkers,
+      hashQueueMax: config.passwordHashQueueMax,
+    }),
     rooms,
     // RATE_LIMITS=off lifts the message rate too (0 = off, its v1 meaning).
     messaging: new Messaging(

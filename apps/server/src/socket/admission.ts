@@ -100,6 +100,7 @@ export class Admission {
     socket.data = {
       user: identity.user,
       tokenHash: identity.tokenHash,
+      sessionTtlMs: identity.sessionTtlMs,
       chatRooms: new Set(),
       joining: new Map(),
     };

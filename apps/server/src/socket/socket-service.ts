@@ -14,6 +14,7 @@ import { HandshakeGuard } from './handshake-guard';
 import { InFlight } from './in-flight';
 import { MessageRelay } from './relay';
 import { RoomJoins } from './room-joins';
+import { SessionExpiry } from './session-expiry';
 import { SlowConsumerGuard } from './slow-consumers';
 import { TypingThrottle } from './typing';
 import { TypingSignals } from './typing-signals';
@@ -45,6 +46,7 @@ export class SocketService {
   private readonly typing: TypingSignals;
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
+  private readonly sessionExpiry: SessionExpiry;
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, services, backend, config, logger, metrics } = deps;
@@ -76,6 +78,7 @@ export class SocketService {
     this.handlers = createEventHandlers(services, roomJoins, this.typing);
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
     this.events = new EventRelay(io, config.typingTtlMs);
+    this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
     const messages = new MessageRelay(io, this.catchUp, metrics);
 
     this.admission.attach(io);
@@ -131,6 +134,7 @@ export class SocketService {
     const { user, tokenHash } = socket.data;
     metrics.connections.inc();
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
+    this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');

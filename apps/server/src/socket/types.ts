@@ -5,6 +5,8 @@ import type { ClientToServerEvents, ServerToClientEvents, User } from '@chat/sha
 export interface SocketData {
   user: User;
   tokenHash: string;
+  /** At the handshake: in how many ms its session ends unless used again (SessionExpiry). */
+  sessionTtlMs: number;
   /**
    * The chat rooms this socket joined. Kept apart from Socket.IO's own
    * `socket.rooms`, which also holds internal rooms (the socket id, its

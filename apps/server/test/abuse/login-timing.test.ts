@@ -30,7 +30,9 @@ const verifyPassword = passwords.verifyPassword as jest.MockedFunction<
 >;
 
 const backend = createEmbeddedBackend(configWith({}));
-const accounts = new Accounts(backend, 3600);
+// scrypt's cheapest accepted N, like the test clusters: 22 attempts at the default (2^17) take
+// long enough for the per-username bucket to refill a token before the last one.
+const accounts = new Accounts(backend, 3600, { scrypt: { N: 2 ** 14, r: 8, p: 1 } });
 const password = 'correct horse battery';
 let username: string;
 

@@ -34,6 +34,10 @@ export class TestCluster {
         redisUrl,
         logLevel: options.captureLogs ? 'trace' : 'silent',
         messageRatePerSec: 0,
+        // Suites register users by the dozen from one address, quickly: no registration limit,
+        // and the cheapest password hash the server accepts (hardening/ tests set their own).
+        registrationsPerHour: 0,
+        passwordScryptN: 2 ** 14,
         instanceId: `test-${i}`,
         redisKeyPrefix: 'chat:',
         ...overrides,
@@ -69,7 +73,10 @@ export interface ClusterOptions {
    * `aof`; default `{}` (AOF off). `false`: no Redis, the embedded single node.
    */
   redis?: { aof?: boolean } | false;
-  /** Config of every instance, over the tests' defaults (no message rate limit, silent). */
+  /**
+   * Config of every instance, over the tests' defaults (no message or registration rate limit,
+   * scrypt N=2^14, silent).
+   */
   config?: Partial<Config>;
   /** Every instance logs at level trace into `logLines` (see TestCluster.start). */
   captureLogs?: boolean;
