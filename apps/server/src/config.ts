@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_KEY_PREFIX } from './redis/keys';
 
 /*
  * The only reader of process.env. Every setting has a safe default and is
@@ -35,8 +36,11 @@ const SETTINGS = {
   ),
   /** PEM file of the CA that signed the Redis server's certificate. */
   redisTlsCaFile: setting('REDIS_TLS_CA', z.string().optional()),
-  /** Prefix of every Redis key this app writes. */
-  redisKeyPrefix: setting('REDIS_KEY_PREFIX', z.string().default('chat:')),
+  /**
+   * Prefix of every Redis key this app writes, and of its Pub/Sub channels
+   * (with the default, the channels are plain `MESSAGES` and `EVENTS`).
+   */
+  redisKeyPrefix: setting('REDIS_KEY_PREFIX', z.string().default(DEFAULT_KEY_PREFIX)),
   /** Allowed browser origins, comma separated, matched exactly. */
   corsOrigins: setting(
     'CORS_ORIGIN',
@@ -169,11 +173,16 @@ export function configWith(overrides: Partial<Config>): Config {
   return { ...loadConfig({}), ...overrides };
 }
 
-/** `rediss://user:secret@host:6380` → `rediss://user:***@host:6380`, for logs. */
+/**
+ * `rediss://user:secret@host:6380` → `rediss://user:***@host:6380`, for logs;
+ * a password given as `?password=` (which ioredis also reads) is hidden the same way.
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()])
+      if (key.toLowerCase() === 'password') parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
     return 'redis://<unparsable url>';
