@@ -74,7 +74,7 @@ const SETTINGS = {
   messageRetention: setting('MESSAGE_RETENTION', integer(10_000, 1)),
   /** How long a login token stays valid. */
   sessionTtlSec: setting('SESSION_TTL_SEC', integer(7 * 24 * 3600, 60)),
-  /** How long a (user, clientId) pair is remembered for idempotent resends. */
+  /** How long a (user, room, clientId) is remembered for idempotent resends. */
   clientIdTtlSec: setting('CLIENT_ID_TTL_SEC', integer(24 * 3600, 1)),
   /** Rooms one socket may have joined at once. */
   maxRoomsPerSocket: setting('MAX_ROOMS_PER_SOCKET', integer(200, 1)),
