@@ -37,7 +37,11 @@ function main(): void {
   // Lines keep the order in which Redis delivered them, room look-ups notwithstanding.
   let printed = Promise.resolve();
   subscriber.on('message', (channel: string, payload: string) => {
-    printed = printed.then(() => print(channel, payload, messages, kinds));
+    printed = printed
+      .then(() => print(channel, payload, messages, kinds))
+      .catch((error: unknown) => {
+        process.stderr.write(`monitor: cannot print: ${String(error)}\n`);
+      });
   });
   const ready = () =>
     process.stderr.write(
