@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { trustFunction, type TrustProxy } from './chat/client-address';
+import { DEFAULT_KEY_PREFIX } from './redis/keys';
 
 /*
  * The only reader of process.env. Every setting has a safe default and is
@@ -36,8 +37,11 @@ const SETTINGS = {
   ),
   /** PEM file of the CA that signed the Redis server's certificate. */
   redisTlsCaFile: setting('REDIS_TLS_CA', z.string().optional()),
-  /** Prefix of every Redis key this app writes. */
-  redisKeyPrefix: setting('REDIS_KEY_PREFIX', z.string().default('chat:')),
+  /**
+   * Prefix of every Redis key this app writes, and of its Pub/Sub channels
+   * (with the default, the channels are plain `MESSAGES` and `EVENTS`).
+   */
+  redisKeyPrefix: setting('REDIS_KEY_PREFIX', z.string().default(DEFAULT_KEY_PREFIX)),
   /** Allowed browser origins, comma separated, matched exactly. */
   corsOrigins: setting(
     'CORS_ORIGIN',
@@ -117,7 +121,7 @@ const SETTINGS = {
    */
   passwordHashWorkers: setting('PASSWORD_HASH_WORKERS', integer(2, 1)),
   passwordHashQueueMax: setting('PASSWORD_HASH_QUEUE_MAX', integer(32, 0)),
-  /** How long a (user, clientId) pair is remembered for idempotent resends. */
+  /** How long a (user, room, clientId) is remembered for idempotent resends. */
   clientIdTtlSec: setting('CLIENT_ID_TTL_SEC', integer(24 * 3600, 1)),
   /** Rooms one socket may have joined at once. */
   maxRoomsPerSocket: setting('MAX_ROOMS_PER_SOCKET', integer(200, 1)),
@@ -241,11 +245,16 @@ export function configWith(overrides: Partial<Config>): Config {
   return { ...loadConfig({}), ...overrides };
 }
 
-/** `rediss://user:secret@host:6380` → `rediss://user:***@host:6380`, for logs. */
+/**
+ * `rediss://user:secret@host:6380` → `rediss://user:***@host:6380`, for logs;
+ * a password given as `?password=` (which ioredis also reads) is hidden the same way.
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()])
+      if (key.toLowerCase() === 'password') parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
     return 'redis://<unparsable url>';

@@ -98,7 +98,7 @@ export interface AppendRequest {
 
 export type AppendResult =
   | { status: 'stored'; message: Message }
-  /** The same user sent this clientId before: the original message, nothing stored or published. */
+  /** The same user sent this clientId to this room before: the original message, nothing stored or published. */
   | { status: 'duplicate'; message: Message }
   /** Over the user's cluster-wide message rate: nothing stored or published. */
   | { status: 'rate_limited'; retryAfterMs: number };
@@ -124,7 +124,7 @@ export interface MessagePage {
  */
 export interface MessageLog {
   /**
-   * In one atomic step: returns the original for a (user, clientId) seen
+   * In one atomic step: returns the original for a (user, room, clientId) seen
    * before; applies the user's rate limit; appends to the room's history
    * (assigning the id that fixes the room's order); publishes the stored
    * message on MESSAGES. Nothing is published that was not stored.

@@ -11,20 +11,28 @@ export type TextSegment =
 const CANDIDATE = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"'`]+/gi;
 
 /** Characters that end a sentence rather than a URL when they come last. */
-const TRAILING = /[.,;:!?*_~]+$/;
+const TRAILING = new Set(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
 
-const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** Closing brackets, and at the same index the opening bracket of each. */
+const CLOSERS = ')]}';
+const OPENERS = '([{';
+
+/** Counts characters looked at, so that tests can bound the work without a clock. */
+export interface WorkMeter {
+  steps: number;
+}
 
 /**
  * Splits `text` into plain and link segments. Only http(s) URLs that parse
  * become links; joining every segment's `text` gives `text` back unchanged.
+ * Linear in the length of `text` (`meter` counts trimUrl's steps).
  */
-export function linkify(text: string): TextSegment[] {
+export function linkify(text: string, meter?: WorkMeter): TextSegment[] {
   const segments: TextSegment[] = [];
   let last = 0;
   for (const match of text.matchAll(CANDIDATE)) {
     const start = match.index;
-    const candidate = trimUrl(match[0]);
+    const candidate = trimUrl(match[0], meter);
     const href = toHref(candidate);
     if (!href) continue;
     if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
@@ -35,25 +43,34 @@ export function linkify(text: string): TextSegment[] {
   return segments;
 }
 
-/** Drops trailing punctuation, and closing brackets that have no opening one in the URL. */
-function trimUrl(url: string): string {
-  let result = url;
-  for (;;) {
-    const before = result;
-    result = result.replace(TRAILING, '');
-    const end = result.at(-1);
-    const opener = end === undefined ? undefined : CLOSERS[end];
-    if (opener !== undefined && count(result, end as string) > count(result, opener)) {
-      result = result.slice(0, -1);
-    }
-    if (result === before) return result;
+/**
+ * Drops trailing punctuation, and closing brackets that have no opening one in
+ * the URL, in linear time: one pass counts the brackets, a second walks back
+ * from the end, visiting each character at most once (2n steps for n characters).
+ */
+export function trimUrl(url: string, meter?: WorkMeter): string {
+  // Per bracket kind: how many more closers than openers the kept part holds.
+  const excess = [0, 0, 0];
+  for (let i = 0; i < url.length; i += 1) {
+    const char = url[i]!;
+    const closer = CLOSERS.indexOf(char);
+    if (closer >= 0) excess[closer]! += 1;
+    const opener = OPENERS.indexOf(char);
+    if (opener >= 0) excess[opener]! -= 1;
   }
-}
-
-function count(text: string, char: string): number {
-  let n = 0;
-  for (const c of text) if (c === char) n += 1;
-  return n;
+  if (meter) meter.steps += url.length;
+  let end = url.length;
+  while (end > 0) {
+    if (meter) meter.steps += 1;
+    const char = url[end - 1]!;
+    const closer = CLOSERS.indexOf(char);
+    if (TRAILING.has(char)) end -= 1;
+    else if (closer >= 0 && excess[closer]! > 0) {
+      excess[closer]! -= 1;
+      end -= 1;
+    } else break;
+  }
+  return url.slice(0, end);
 }
 
 /** The link target for a candidate, or null when it is not a usable http(s) URL. */

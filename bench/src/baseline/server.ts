@@ -28,8 +28,8 @@ import {
  *   (publish + subscribe) so that `io.to(room).emit(…)` reaches every instance;
  * - history with RPUSH to a Redis list per room, then the broadcast, then the ack.
  *
- * Idiomatic and not handicapped: ws is accelerated by bufferutil and
- * utf-8-validate (installed), payloads are validated with the same zod
+ * Idiomatic and not handicapped: ws is accelerated by bufferutil (installed;
+ * it validates UTF-8 with Node's own buffer.isUtf8), payloads are validated with the same zod
  * schemas as ours, passwords are hashed with the same scrypt parameters.
  *
  * Env: PORT, REDIS_URL. Logs {"msg":"listening","port":…} when ready.

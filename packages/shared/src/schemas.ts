@@ -59,6 +59,17 @@ export type CreateDmBody = z.infer<typeof createDmSchema>;
 /** An id the server issued (room, user): bounded, so lookups stay cheap. */
 export const idSchema = z.string().min(1).max(64);
 
+/**
+ * The server issues room and user ids as UUIDs: an id of any other form names
+ * nothing that exists (`not_found`), and must never reach a store, where a
+ * crafted one such as `<uuid>:members` would address another key.
+ */
+export const serverIdSchema = z.uuid();
+
+export function isServerId(value: string): boolean {
+  return serverIdSchema.safeParse(value).success;
+}
+
 export const messageIdSchema = z.string().max(40).refine(isMessageId, 'not a message id');
 
 export const historyQuerySchema = z.object({

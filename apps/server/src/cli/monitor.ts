@@ -1,16 +1,21 @@
 import pino from 'pino';
-import { messageIdTime } from '@chat/shared';
+import { messageIdTime, type Message, type RoomKind } from '@chat/shared';
 import { clusterEventSchema, type ClusterEvent } from '../cluster-events';
 import { ConfigError, loadConfig, redactRedisUrl } from '../config';
 import { createRedisConnection } from '../redis/connection';
-import { EVENTS_CHANNEL, MESSAGES_CHANNEL } from '../redis/keys';
+import { redisKeys } from '../redis/keys';
 import { parseRelayEnvelope } from '../redis/relay-envelope';
+import { RedisRoomStore } from '../redis/room-store';
+import { registerScripts } from '../redis/scripts';
 
 /*
  * `npm run monitor`: watch the cluster's traffic on REDIS_URL (TLS and
- * REDIS_TLS_CA as for the server). One readable line per chat message on
- * MESSAGES (room, user, text, publishing instance, lag from store to here)
- * and per event on EVENTS. Read-only: it only subscribes.
+ * REDIS_TLS_CA as for the server; channels of REDIS_KEY_PREFIX). One readable
+ * line per chat message on MESSAGES (room and its kind, user, text,
+ * publishing instance, lag from store to here) and per event on EVENTS.
+ * Messages of private rooms and DMs are shown too, and marked as such, so
+ * whoever watches knows what they are reading. Read-only: it subscribes and
+ * reads rooms, and writes nothing.
  */
 
 function main(): void {
@@ -23,30 +28,68 @@ function main(): void {
   if (!config.redisUrl)
     fail('set REDIS_URL to the Redis the servers use, e.g. REDIS_URL=redis://127.0.0.1:6380');
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const subscriber = createRedisConnection(
-    { ...config, instanceId: 'monitor' },
-    'subscriber',
-    logger,
-  );
-  subscriber.on('message', (channel: string, payload: string) => print(channel, payload));
-  subscriber.on('ready', () =>
+  const monitorConfig = { ...config, instanceId: 'monitor' };
+  const subscriber = createRedisConnection(monitorConfig, 'subscriber', logger);
+  const commands = createRedisConnection(monitorConfig, 'commands', logger);
+  const keys = redisKeys(config.redisKeyPrefix);
+  const { messages, events } = keys.channels;
+  const kinds = new RoomKinds(new RedisRoomStore(commands, registerScripts(commands), keys));
+  // Lines keep the order in which Redis delivered them, room look-ups notwithstanding.
+  let printed = Promise.resolve();
+  subscriber.on('message', (channel: string, payload: string) => {
+    printed = printed
+      .then(() => print(channel, payload, messages, kinds))
+      .catch((error: unknown) => {
+        process.stderr.write(`monitor: cannot print: ${String(error)}\n`);
+      });
+  });
+  const ready = () =>
     process.stderr.write(
-      `watching ${MESSAGES_CHANNEL} and ${EVENTS_CHANNEL} on ${redactRedisUrl(config.redisUrl!)} (Ctrl-C stops)\n`,
-    ),
-  );
-  subscriber.connect().catch(() => {});
-  void subscriber.subscribe(MESSAGES_CHANNEL, EVENTS_CHANNEL);
+      `watching ${messages} and ${events} on ${redactRedisUrl(config.redisUrl!)}; ` +
+        'messages of private rooms and DMs are shown too, marked [private] and [dm] (Ctrl-C stops)\n',
+    );
+  Promise.all([commands.connect(), subscriber.connect()])
+    .then(() => subscriber.subscribe(messages, events))
+    .then(ready)
+    .catch((error: unknown) => fail(`cannot watch: ${String(error)}`));
   const stop = () => {
     subscriber.disconnect();
+    commands.disconnect();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-function print(channel: string, payload: string): void {
+/** Each room's kind, looked up once (a room never changes kind). */
+class RoomKinds {
+  private readonly known = new Map<string, RoomKind>();
+
+  constructor(private readonly rooms: RedisRoomStore) {}
+
+  async of(roomId: string): Promise<RoomKind | 'unknown'> {
+    const cached = this.known.get(roomId);
+    if (cached) return cached;
+    const room = await this.rooms.get(roomId).catch(() => null);
+    if (!room) return 'unknown';
+    this.known.set(roomId, room.kind);
+    return room.kind;
+  }
+}
+
+/** `[private]` or `[dm]` before a message of a room not everyone may read. */
+function mark(kind: RoomKind | 'unknown'): string {
+  return kind === 'public' ? '' : `[${kind === 'unknown' ? 'room unknown' : kind}] `;
+}
+
+async function print(
+  channel: string,
+  payload: string,
+  messagesChannel: string,
+  kinds: RoomKinds,
+): Promise<void> {
   const time = new Date().toISOString().slice(11, 23);
-  if (channel === MESSAGES_CHANNEL) {
+  if (channel === messagesChannel) {
     const envelope = parseRelayEnvelope(payload);
     if ('invalid' in envelope)
       return line(
@@ -55,12 +98,7 @@ function print(channel: string, payload: string): void {
         `(not a chat message: ${envelope.invalid}) ${payload.slice(0, 120)}`,
       );
     const { message, origin } = envelope;
-    const lag = Date.now() - messageIdTime(message.id);
-    return line(
-      time,
-      'message',
-      `room ${short(message.roomId)}  ${message.username}: ${JSON.stringify(message.text)}  [id ${message.id}, from ${origin}, lag ${lag} ms]`,
-    );
+    return printMessage(time, message, origin, await kinds.of(message.roomId));
   }
   let parsed: ClusterEvent;
   try {
@@ -69,6 +107,20 @@ function print(channel: string, payload: string): void {
     return line(time, 'EVENTS', `(not one of ours) ${payload.slice(0, 120)}`);
   }
   line(time, parsed.type, describe(parsed));
+}
+
+function printMessage(
+  time: string,
+  message: Message,
+  origin: string,
+  kind: RoomKind | 'unknown',
+): void {
+  const lag = Date.now() - messageIdTime(message.id);
+  line(
+    time,
+    'message',
+    `${mark(kind)}room ${short(message.roomId)}  ${message.username}: ${JSON.stringify(message.text)}  [id ${message.id}, from ${origin}, lag ${lag} ms]`,
+  );
 }
 
 function describe(event: ClusterEvent): string {

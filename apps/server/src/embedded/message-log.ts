@@ -24,7 +24,8 @@ export class EmbeddedMessageLog implements MessageLog {
 
   append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
     const now = this.now();
-    const clientKey = `${request.userId}:${request.clientId}`;
+    // Room-scoped, as in Redis (keys.ts clientId): the same clientId in another room is a new message.
+    const clientKey = `${request.userId}:${request.roomId}:${request.clientId}`;
     const seen = this.clientIds.get(clientKey);
     if (seen && seen.expiresAt > now)
       return Promise.resolve({ status: 'duplicate', message: seen.message });

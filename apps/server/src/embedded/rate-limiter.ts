@@ -1,5 +1,5 @@
 import type { RatePolicy } from '../chat/rate-limits';
-import { takeToken, type BucketState } from '../chat/token-bucket';
+import { bucketCapacity, takeToken, type BucketState } from '../chat/token-bucket';
 import type { RateLimiter } from '../ports';
 
 /** How often buckets that have refilled are forgotten. */
@@ -30,7 +30,8 @@ export class EmbeddedRateLimiter implements RateLimiter {
     if (now - this.lastSweepMs < SWEEP_INTERVAL_MS) return;
     this.lastSweepMs = now;
     for (const [key, state] of this.buckets) {
-      if (state.tokens + ((now - state.updatedAtMs) * state.ratePerSec) / 1000 >= state.burst)
+      const full = bucketCapacity(state.burst);
+      if (state.tokens + ((now - state.updatedAtMs) * state.ratePerSec) / 1000 >= full)
         this.buckets.delete(key);
     }
   }

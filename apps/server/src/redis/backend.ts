@@ -45,7 +45,7 @@ export function createRedisBackend(
       instanceId: config.instanceId,
       onDropped: hooks.onDropped,
     }),
-    eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped),
+    eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
     rateLimiter: new RedisRateLimiter(scripts, keys),
     presence: new RedisPresenceStore(scripts, keys, {
       instanceId: config.instanceId,

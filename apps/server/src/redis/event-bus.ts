@@ -1,12 +1,11 @@
 import type { Redis } from 'ioredis';
 import { clusterEventSchema, type ClusterEvent } from '../cluster-events';
 import type { EventBus } from '../ports';
-import { EVENTS_CHANNEL } from './keys';
 import type { DropHandler, RedisSubscriber } from './subscriber';
 import { redisCall } from './unavailable';
 
 /**
- * EVENTS on Redis Pub/Sub: published on the shared command connection,
+ * EVENTS (prefixed as keys.ts says) on Redis Pub/Sub: published on the shared command connection,
  * received on the instance's subscriber connection, validated on arrival
  * (anything else found there is dropped with a log line and a metric).
  */
@@ -17,22 +16,24 @@ export class RedisEventBus implements EventBus {
     private readonly publisher: Redis,
     private readonly subscriber: RedisSubscriber,
     onDropped: DropHandler,
+    /** The deployment's EVENTS channel (keys.ts redisChannels). */
+    private readonly channel: string,
   ) {
-    subscriber.channel(EVENTS_CHANNEL, (payload) => {
+    subscriber.channel(channel, (payload) => {
       let json: unknown;
       try {
         json = JSON.parse(payload);
       } catch {
-        return onDropped(EVENTS_CHANNEL, 'not json');
+        return onDropped(channel, 'not json');
       }
       const event = clusterEventSchema.safeParse(json);
-      if (!event.success) return onDropped(EVENTS_CHANNEL, 'unknown event shape');
+      if (!event.success) return onDropped(channel, 'unknown event shape');
       this.eventHandler(event.data);
     });
   }
 
   async publish(event: ClusterEvent): Promise<void> {
-    await redisCall(() => this.publisher.publish(EVENTS_CHANNEL, JSON.stringify(event)));
+    await redisCall(() => this.publisher.publish(this.channel, JSON.stringify(event)));
   }
 
   onEvent(handler: (event: ClusterEvent) => void): void {

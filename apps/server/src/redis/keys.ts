@@ -1,13 +1,26 @@
 /**
  * Every Redis key and channel the app uses, in one place (docs/OPERATIONS.md
- * lists them for RedisInsight). Keys share a configurable prefix; the channel
- * names are fixed so that every instance and the monitor agree on them.
+ * lists them for RedisInsight). Keys and channels share a configurable
+ * prefix, so deployments that share one Redis neither see nor hear each other.
  */
-export const MESSAGES_CHANNEL = 'MESSAGES';
-export const EVENTS_CHANNEL = 'EVENTS';
+
+/** REDIS_KEY_PREFIX's default. With it the channels keep their plain names `MESSAGES` and `EVENTS`. */
+export const DEFAULT_KEY_PREFIX = 'chat:';
+
+/** The Pub/Sub channels of the deployment whose keys start with `prefix`. */
+export function redisChannels(prefix: string) {
+  const channel = (name: string) => (prefix === DEFAULT_KEY_PREFIX ? name : `${prefix}${name}`);
+  return {
+    /** Every stored chat message (lua/append.lua publishes it). */
+    messages: channel('MESSAGES'),
+    /** Every other cluster event (cluster-events.ts). */
+    events: channel('EVENTS'),
+  };
+}
 
 export function redisKeys(prefix: string) {
   return {
+    channels: redisChannels(prefix),
     user: (userId: string) => `${prefix}user:${userId}`,
     username: (username: string) => `${prefix}username:${username.toLowerCase()}`,
     /** String `<user id> <absolute expiry, ms>`, expiring at its idle (sliding) expiry. */
@@ -21,7 +34,9 @@ export function redisKeys(prefix: string) {
     publicRooms: () => `${prefix}rooms:public`,
     userRooms: (userId: string) => `${prefix}user:${userId}:rooms`,
     dm: (userA: string, userB: string) => `${prefix}dm:${[userA, userB].sort().join(':')}`,
-    clientId: (userId: string, clientId: string) => `${prefix}clientid:${userId}:${clientId}`,
+    /** A user's clientId in one room: resending it there returns the original message. */
+    clientId: (userId: string, roomId: string, clientId: string) =>
+      `${prefix}clientid:${userId}:${roomId}:${clientId}`,
     messageRate: (userId: string) => `${prefix}ratelimit:message:${userId}`,
     rateLimit: (bucket: string) => `${prefix}ratelimit:${bucket}`,
     /** Sorted set: instance id → heartbeat expiry (ms). */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { messageIdTime, type Message } from '@chat/shared';
 import type { AppendRequest, AppendResult, MessageLimits, MessageLog, MessagePage } from '../ports';
-import { MESSAGES_CHANNEL, type RedisKeys } from './keys';
+import type { RedisKeys } from './keys';
 import { parseRelayEnvelope } from './relay-envelope';
 import type { ChatScripts } from './scripts';
 import type { DropHandler, RedisSubscriber } from './subscriber';
@@ -15,7 +15,8 @@ const DUPLICATE = 2;
 /**
  * Each room's history is a Redis Stream `room:{id}:messages`, trimmed to
  * about `retention` entries; the stream id is the message id. Appending is
- * one script call (lua/append.lua) that also publishes on MESSAGES, whose
+ * one script call (lua/append.lua) that also publishes on MESSAGES (prefixed
+ * as keys.ts says), whose
  * payloads reach `onMessage` through the instance's subscriber connection.
  */
 export class RedisMessageLog implements MessageLog {
@@ -33,9 +34,10 @@ export class RedisMessageLog implements MessageLog {
       onDropped: DropHandler;
     },
   ) {
-    subscriber.channel(MESSAGES_CHANNEL, (payload) => {
+    const channel = keys.channels.messages;
+    subscriber.channel(channel, (payload) => {
       const envelope = parseRelayEnvelope(payload);
-      if ('invalid' in envelope) return options.onDropped(MESSAGES_CHANNEL, envelope.invalid);
+      if ('invalid' in envelope) return options.onDropped(channel, envelope.invalid);
       this.messageHandler(envelope.message);
     });
   }
@@ -46,7 +48,7 @@ export class RedisMessageLog implements MessageLog {
       this.scripts.appendMessage(
         [
           this.keys.roomMessages(roomId),
-          this.keys.clientId(userId, clientId),
+          this.keys.clientId(userId, roomId, clientId),
           this.keys.messageRate(userId),
         ],
         [
@@ -59,7 +61,7 @@ export class RedisMessageLog implements MessageLog {
           this.options.clientIdTtlSec,
           limits.ratePerSec,
           limits.burst,
-          MESSAGES_CHANNEL,
+          this.keys.channels.messages,
           this.options.instanceId,
         ],
       ),

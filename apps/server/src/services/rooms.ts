@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryResponse, Room, RoomKind, RoomsResponse, User } from '@chat/shared';
+import {
+  isServerId,
+  type HistoryResponse,
+  type Room,
+  type RoomKind,
+  type RoomsResponse,
+  type User,
+} from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { mayRead } from '../chat/access';
 import { RATE_POLICIES } from '../chat/rate-limits';
@@ -106,10 +113,11 @@ export class Rooms {
   /**
    * The room if the user may read and join it. Unknown rooms are `not_found`;
    * rooms the user may not see are `forbidden`, with a body that says nothing
-   * about the room (not even its name).
+   * about the room (not even its name). An id that is not a UUID is unknown
+   * without a look-up, so no crafted id reaches a key.
    */
   async requireReadable(user: User, roomId: string): Promise<Room> {
-    const room = await this.backend.rooms.get(roomId);
+    const room = isServerId(roomId) ? await this.backend.rooms.get(roomId) : null;
     if (!room) throw new AppError('not_found', 'room not found');
     const member =
       room.kind === 'public' ? false : await this.backend.rooms.isMember(roomId, user.id);

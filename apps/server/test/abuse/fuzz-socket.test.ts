@@ -291,9 +291,11 @@ describe('every event answers fuzzed payloads with a documented ack', () => {
         expect(Object.keys(ack).sort()).toEqual(['message', 'ok']);
         // The sender is whoever the token says; a payload's userId or username changes nothing.
         expect(message).toMatchObject({ userId: who.user.id, username: who.user.username });
-        const original = sent.get(message.clientId);
+        // Dedupe is per room (issue 12): the key is the room and the clientId.
+        const sentKey = `${message.roomId} ${message.clientId}`;
+        const original = sent.get(sentKey);
         if (original) {
-          // A repeated clientId returns the original message, whatever the resend said.
+          // A repeated clientId in a room returns the original message, whatever the resend said.
           expect(message).toEqual(original);
         } else {
           expect(message).toMatchObject({
@@ -303,7 +305,7 @@ describe('every event answers fuzzed payloads with a documented ack', () => {
           });
           expect([publicRoom, who.ownRoom]).toContain(message.roomId);
           expect(message.text.isWellFormed()).toBe(true);
-          sent.set(message.clientId, message);
+          sent.set(sentKey, message);
         }
       },
       [
@@ -315,7 +317,7 @@ describe('every event answers fuzzed payloads with a documented ack', () => {
           username: alice.user.username,
         }),
         (who) => ({ roomId: who.ownRoom, text: '😀', clientId: 'example-2' }),
-        // A resend naming another room: the original comes back.
+        // The same clientId naming another room: a new message there (dedupe is per room).
         () => ({ roomId: publicRoom, text: 'other', clientId: 'example-2' }),
       ],
     );

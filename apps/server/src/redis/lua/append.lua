@@ -1,9 +1,9 @@
 -- Appends one chat message to a room, atomically, as the hot path's single
 -- Redis round trip:
---   1. a (user, clientId) seen before returns the original message;
+--   1. a (user, room, clientId) seen before returns the original message;
 --   2. the user's cluster-wide token bucket is charged (when the limit is on);
 --   3. XADD to the room's stream (Redis assigns the id: the room's order);
---   4. PUBLISH the stored message on MESSAGES, in that same order;
+--   4. PUBLISH the stored message on MESSAGES (ARGV[10]), in that same order;
 --   5. remember the clientId.
 -- Nothing is published that was not stored, and nothing is stored twice.
 --

@@ -1,9 +1,11 @@
 -- Shared by the scripts that rate-limit (prepended by scripts.ts): a token
--- bucket in a hash {tokens, ts}, refilled at `rate` per second up to `burst`,
+-- bucket in a hash {tokens, ts}, refilled at `rate` per second up to `burst`
+-- (at least 1: a smaller one could never hand out a token),
 -- on Redis's clock so every instance agrees. Same arithmetic as
 -- src/chat/token-bucket.ts. Returns 0 when a token was taken, else the wait
 -- in ms until one is available.
 local function take_token(key, rate, burst)
+  burst = math.max(1, burst)
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   local bucket = redis.call('HMGET', key, 'tokens', 'ts')
