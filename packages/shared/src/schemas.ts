@@ -55,6 +55,8 @@ export const idSchema = z.string().min(1).max(64);
 export const messageIdSchema = z.string().max(40).refine(isMessageId, 'not a message id');
 
 export const historyQuerySchema = z.object({
+  /** Protocol v1.1: only messages newer than this (fills the gap of a capped catch-up). */
+  after: messageIdSchema.optional(),
   before: messageIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.historyMax).default(LIMITS.historyDefault),
 });

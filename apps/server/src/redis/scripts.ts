@@ -27,6 +27,7 @@ export interface ChatScripts {
   presenceHeartbeat: Script<string[]>;
   presenceOnline: Script<string[]>;
   readMarker: Script<number>;
+  unreadCounts: Script<number[]>;
 }
 
 const FILES: Record<keyof ChatScripts, string> = {
@@ -40,6 +41,7 @@ const FILES: Record<keyof ChatScripts, string> = {
   presenceHeartbeat: 'presence-heartbeat',
   presenceOnline: 'presence-online',
   readMarker: 'read-marker',
+  unreadCounts: 'unread-counts',
 };
 
 export function registerScripts(redis: Redis): ChatScripts {
