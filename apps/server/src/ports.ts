@@ -113,8 +113,16 @@ export interface MessageLimits {
 /** A page of a room's history, oldest first. */
 export interface MessagePage {
   messages: Message[];
-  /** True when older messages than the page's first remain. */
+  /** True when more messages than the page holds lie in the range asked for (all older). */
   hasMore: boolean;
+}
+
+/** The open range `after < id < before` of a room's log (either end absent: unbounded), and a page size. */
+export interface MessageRange {
+  after?: string;
+  before?: string;
+  /** At most this many messages, 1 or more; callers bound it (LIMITS.historyMax, LIMITS.missedMax). */
+  limit: number;
 }
 
 /**
@@ -130,10 +138,12 @@ export interface MessageLog {
    * message on MESSAGES. Nothing is published that was not stored.
    */
   append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult>;
-  /** Every retained message after `afterId`, oldest first. */
-  listAfter(roomId: string, afterId: string): Promise<Message[]>;
-  /** The newest `limit` messages before `beforeId` (or overall), oldest first. */
-  listBefore(roomId: string, beforeId: string | undefined, limit: number): Promise<MessagePage>;
+  /**
+   * The newest `limit` retained messages with `after < id < before`, oldest first; `hasMore`
+   * when older ones remain in that range. The one read of history, catch-up and unread counts:
+   * its cost is bounded by `limit`, never by the size of the room.
+   */
+  list(roomId: string, range: MessageRange): Promise<MessagePage>;
   /**
    * The live feed: every message appended by any instance (this one
    * included), asynchronously, never inside `append`'s call, in append order,
@@ -198,8 +208,10 @@ export interface ReadStateStore {
   markRead(userId: string, roomId: string, messageId: string): Promise<boolean>;
   /**
    * Per room: how many messages after the user's marker were sent by others,
-   * counting at most `cap`. A room without a marker counts from its start,
-   * except public rooms (the user may never have opened them), which count 0.
+   * counting at most `cap` and looking at no more than the newest 2 × cap
+   * messages after the marker (bounded work per room, no message body leaves
+   * the store). A room without a marker counts from its start, except public
+   * rooms (the user may never have opened them), which count 0.
    */
   unreadCounts(
     userId: string,

@@ -218,18 +218,49 @@ describe.each(implementations)('%s backend', (_name, make) => {
         clientId: 'c0',
         createdAt: new Date(messageIdTime(stored[0]!.id)).toISOString(),
       });
-      expect(await backend.messageLog.listAfter(roomId, stored[1]!.id)).toEqual(stored.slice(2));
-      expect(await backend.messageLog.listAfter(roomId, stored[4]!.id)).toEqual([]);
-      expect(await backend.messageLog.listAfter(roomId, '0-0')).toEqual(stored);
-      expect(await backend.messageLog.listBefore(roomId, undefined, 2)).toEqual({
+      const all = { limit: 100 };
+      expect(await backend.messageLog.list(roomId, { ...all, after: stored[1]!.id })).toEqual({
+        messages: stored.slice(2),
+        hasMore: false,
+      });
+      expect(await backend.messageLog.list(roomId, { ...all, after: stored[4]!.id })).toEqual({
+        messages: [],
+        hasMore: false,
+      });
+      expect(await backend.messageLog.list(roomId, { ...all, after: '0-0' })).toEqual({
+        messages: stored,
+        hasMore: false,
+      });
+      expect(await backend.messageLog.list(roomId, { limit: 2 })).toEqual({
         messages: stored.slice(3),
         hasMore: true,
       });
-      expect(await backend.messageLog.listBefore(roomId, stored[3]!.id, 10)).toEqual({
+      expect(await backend.messageLog.list(roomId, { before: stored[3]!.id, limit: 10 })).toEqual({
         messages: stored.slice(0, 3),
         hasMore: false,
       });
-      expect(await backend.messageLog.listBefore('empty-room', undefined, 10)).toEqual({
+      expect(await backend.messageLog.list('empty-room', { limit: 10 })).toEqual({
+        messages: [],
+        hasMore: false,
+      });
+      // Both ends: the newest `limit` inside the open range, `hasMore` when older ones remain in it.
+      const between = { after: stored[0]!.id, before: stored[4]!.id };
+      expect(await backend.messageLog.list(roomId, { ...between, limit: 2 })).toEqual({
+        messages: stored.slice(2, 4),
+        hasMore: true,
+      });
+      expect(await backend.messageLog.list(roomId, { ...between, limit: 3 })).toEqual({
+        messages: stored.slice(1, 4),
+        hasMore: false,
+      });
+      expect(
+        await backend.messageLog.list(roomId, {
+          after: stored[3]!.id,
+          before: stored[1]!.id,
+          limit: 5,
+        }),
+      ).toEqual({ messages: [], hasMore: false });
+      expect(await backend.messageLog.list(roomId, { before: '0-0', limit: 5 })).toEqual({
         messages: [],
         hasMore: false,
       });
@@ -256,7 +287,7 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(otherUser.status).toBe('stored');
       await waitFor(() => relayed.length >= 2);
       expect(relayed.map((message) => message.userId)).toEqual(['u1', 'u2']);
-      expect(await backend.messageLog.listAfter(roomId, '0-0')).toHaveLength(2);
+      expect((await backend.messageLog.list(roomId, { limit: 100 })).messages).toHaveLength(2);
     });
 
     test('the rate limit admits a burst, then refuses with a retry hint and stores nothing', async () => {
@@ -276,14 +307,14 @@ describe.each(implementations)('%s backend', (_name, make) => {
       const refused = results[3] as { retryAfterMs: number };
       expect(refused.retryAfterMs).toBeGreaterThan(0);
       expect(refused.retryAfterMs).toBeLessThanOrEqual(100_000);
-      expect(await backend.messageLog.listAfter(roomId, '0-0')).toHaveLength(3);
+      expect((await backend.messageLog.list(roomId, { limit: 100 })).messages).toHaveLength(3);
     });
 
     test('keeps about `retention` messages per room', async () => {
       const roomId = randomUUID();
       for (let i = 0; i < 300; i += 1)
         await backend.messageLog.append(request(roomId, `k${i}`), unlimited);
-      const kept = await backend.messageLog.listAfter(roomId, '0-0');
+      const { messages: kept } = await backend.messageLog.list(roomId, { limit: 1000 });
       // Redis trims approximately (whole nodes of the stream): at least 50, and far below 300.
       expect(kept.length).toBeGreaterThanOrEqual(50);
       expect(kept.length).toBeLessThan(300);

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { User } from '@chat/shared';
 import { buildTimeline, type TimelineRow } from '../lib/timeline-rows';
-import type { Timeline } from '../lib/timeline-state';
+import { hasOlder, shownMessages, type Timeline } from '../lib/timeline-state';
 import { MessageItem } from './message-item';
 import { focusRing, secondaryButtonClass } from './ui';
 
@@ -36,10 +36,8 @@ const DAY: Intl.DateTimeFormatOptions = {
  *   is kept: the first message shown before the page came stays where it was.
  */
 export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props) {
-  const rows = useMemo(
-    () => buildTimeline(timeline.messages, { selfId: self.id }),
-    [timeline.messages, self.id],
-  );
+  const shown = useMemo(() => shownMessages(timeline), [timeline]);
+  const rows = useMemo(() => buildTimeline(shown, { selfId: self.id }), [shown, self.id]);
   const scroller = useRef<HTMLDivElement>(null);
   /** Mirrors `atBottom` for effects and observers. */
   const stick = useRef(true);
@@ -53,7 +51,8 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
   const firstMessageKey = rows.find((row) => row.kind === 'message')?.key;
   const last = rows.at(-1);
   const lastKey = last?.key;
-  const canLoadOlder = timeline.historyLoaded && timeline.hasMore && !timeline.loadingOlder;
+  const older = hasOlder(timeline);
+  const canLoadOlder = timeline.historyLoaded && older && !timeline.loadingOlder;
   const unseen = atBottom ? 0 : countUnseen(rows, seenKey);
 
   const loadOlder = () => {
@@ -135,7 +134,7 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
         aria-label="Message history"
       >
         <div className="flex justify-center px-4 pt-3">
-          {timeline.hasMore ? (
+          {older ? (
             <button
               type="button"
               onClick={loadOlder}

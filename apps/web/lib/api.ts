@@ -16,7 +16,7 @@ import {
 import { capitalize } from './text';
 
 /** A page of `GET /api/rooms/:id/messages`: the shared query, with a numeric limit. */
-export type HistoryPage = Pick<HistoryQuery, 'before'> & { limit?: number };
+export type HistoryPage = Pick<HistoryQuery, 'after' | 'before'> & { limit?: number };
 
 /** Protocol error codes, plus the two failures that never reach the server's error handler. */
 export type ApiErrorCode = ErrorCode | 'network_error' | 'bad_response';
@@ -139,7 +139,7 @@ export function createApiClient(options: ApiClientOptions) {
     presence: () => request<PresenceResponse>('GET', '/api/presence'),
     history: (roomId: string, query: HistoryPage = {}) =>
       request<HistoryResponse>('GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`, {
-        query: { before: query.before, limit: query.limit },
+        query: { after: query.after, before: query.before, limit: query.limit },
       }),
   };
 }

@@ -1,7 +1,7 @@
 import { LIMITS } from '@chat/shared';
 import { errorMessage, type ApiClient } from './api';
 import { oldestId } from './message-list';
-import { withLatestPage, withOlderPage, type TimelineState } from './timeline-state';
+import { withGapPage, withLatestPage, withOlderPage, type TimelineState } from './timeline-state';
 
 /**
  * History pages of opened rooms, LIMITS.historyDefault (50) messages a page,
@@ -26,20 +26,23 @@ export class RoomHistory {
   }
 
   /**
-   * Loads the page before the oldest message held, one request at a time;
-   * the newest page instead while none is held. Nothing once the oldest
-   * message is reached.
+   * Loads the next older page, one request at a time: the newest page of the
+   * timeline's gap while one is open (history with `after` and `before`),
+   * else the page before the oldest message held; the newest page instead
+   * while none is held. Nothing once the oldest message is reached.
    */
   async loadOlder(roomId: string): Promise<void> {
     const timeline = this.state.get(roomId);
     if (!timeline || timeline.loadingOlder) return;
     const before = oldestId(timeline.messages);
     if (!timeline.historyLoaded || !before) return this.loadLatest(roomId);
-    if (!timeline.hasMore) return;
+    const { gap } = timeline;
+    if (!gap && !timeline.hasMore) return;
     this.state.update(roomId, (t) => ({ ...t, loadingOlder: true }));
     try {
-      const page = await this.api.history(roomId, { before, limit: LIMITS.historyDefault });
-      this.state.update(roomId, (t) => withOlderPage(t, page));
+      const limit = LIMITS.historyDefault;
+      const page = await this.api.history(roomId, gap ? { ...gap, limit } : { before, limit });
+      this.state.update(roomId, (t) => (gap ? withGapPage(t, page) : withOlderPage(t, page)));
     } catch (error) {
       this.state.update(roomId, (t) => ({ ...t, loadingOlder: false, error: errorMessage(error) }));
     }

@@ -134,7 +134,7 @@ export class RoomSubscriptions {
       this.watchJoined();
       return;
     }
-    this.state.update(roomId, (t) => joinedWith(t, ack.missed));
+    this.state.update(roomId, (t) => joinedWith(t, ack, after));
     await this.onJoined(roomId);
   }
 

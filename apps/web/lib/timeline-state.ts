@@ -1,5 +1,19 @@
-import type { HistoryResponse, Message } from '@chat/shared';
+import {
+  compareMessageIds,
+  type HistoryResponse,
+  type JoinRoomResult,
+  type Message,
+} from '@chat/shared';
 import { EMPTY_MESSAGE_LIST, mergeMessages, type MessageList } from './message-list';
+
+/**
+ * Messages the server has and this client does not: every id with
+ * `after < id < before`. A capped rejoin (`complete: false`) leaves one.
+ */
+export interface Gap {
+  after: string;
+  before: string;
+}
 
 /** The state of one opened room. */
 export interface Timeline {
@@ -11,6 +25,13 @@ export interface Timeline {
   historyLoaded: boolean;
   /** Older messages exist on the server. */
   hasMore: boolean;
+  /**
+   * Messages missed while away that the rejoin did not carry. While it is
+   * open only the messages above it are shown, and loading older pages fills
+   * it first, newest first, as scrolling back does; then what was held below
+   * it shows again.
+   */
+  gap: Gap | null;
   loadingOlder: boolean;
   /** Why the room cannot be shown or joined right now. */
   error: string | null;
@@ -25,6 +46,7 @@ export function emptyTimeline(roomId: string): Timeline {
     joined: false,
     historyLoaded: false,
     hasMore: false,
+    gap: null,
     loadingOlder: false,
     error: null,
   };
@@ -38,13 +60,53 @@ export function withMessages(timeline: Timeline, messages: readonly Message[]): 
   return merged === timeline.messages ? timeline : { ...timeline, messages: merged };
 }
 
-/** The room is joined again: its `missed` messages are merged and its error is gone. */
-export function joinedWith(timeline: Timeline, missed: readonly Message[]): Timeline {
+/**
+ * The room is joined again (with `after` = the newest id held, if any): its
+ * `missed` messages are merged and its error is gone. An incomplete catch-up
+ * opens a gap between `after` and the first missed message; one already
+ * open is widened to cover both (what lies between is fetched again and
+ * deduplicated: no hole, no duplicate).
+ */
+export function joinedWith(
+  timeline: Timeline,
+  ack: Pick<JoinRoomResult, 'missed' | 'complete'>,
+  after?: string,
+): Timeline {
+  const first = ack.missed[0];
+  const opened = ack.complete === false && after !== undefined && first !== undefined;
   return {
     ...timeline,
     joined: true,
     error: null,
-    messages: mergeMessages(timeline.messages, missed),
+    messages: mergeMessages(timeline.messages, ack.missed),
+    gap: opened ? { after: timeline.gap?.after ?? after, before: first.id } : timeline.gap,
+  };
+}
+
+/** Older messages can be loaded: the gap first, then pages before the oldest held. */
+export function hasOlder(timeline: Timeline): boolean {
+  return timeline.gap !== null || timeline.hasMore;
+}
+
+/** The messages to show: with a gap open, only those above it (the same list when none is). */
+export function shownMessages(timeline: Timeline): MessageList {
+  const { gap, messages } = timeline;
+  if (!gap) return messages;
+  const from = messages.sent.findIndex((m) => compareMessageIds(m.id, gap.before) >= 0);
+  if (from <= 0) return messages;
+  return { sent: messages.sent.slice(from), local: messages.local };
+}
+
+/** A page from inside the gap (the newest of it): the gap shrinks to what is older, or closes. */
+export function withGapPage(timeline: Timeline, page: HistoryResponse): Timeline {
+  const { gap } = timeline;
+  const oldest = page.messages[0];
+  return {
+    ...timeline,
+    messages: mergeMessages(timeline.messages, page.messages),
+    gap: gap && page.hasMore && oldest ? { after: gap.after, before: oldest.id } : null,
+    loadingOlder: false,
+    error: null,
   };
 }
 

@@ -165,7 +165,13 @@ io.on('connection', (socket) => {
     const json = await redis.hget('rooms', parsed.data.roomId);
     if (!json) return ack({ ok: false, error: { code: 'not_found', message: 'no such room' } });
     await socket.join(parsed.data.roomId);
-    const result: Ack<JoinRoomResult> = { ok: true, room: JSON.parse(json) as Room, missed: [] };
+    const result: Ack<JoinRoomResult> = {
+      ok: true,
+      room: JSON.parse(json) as Room,
+      missed: [],
+      complete: true,
+      updated: [],
+    };
     ack(result);
   });
 

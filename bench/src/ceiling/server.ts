@@ -99,7 +99,11 @@ function onFrame(conn: Conn, frame: string): void {
       createdBy: conn.userId,
       createdAt: new Date().toISOString(),
     };
-    return ack(conn, ackId, `{"ok":true,"room":${JSON.stringify(room)},"missed":[]}`);
+    return ack(
+      conn,
+      ackId,
+      `{"ok":true,"room":${JSON.stringify(room)},"missed":[],"complete":true,"updated":[]}`,
+    );
   }
   if (event === 'message:send') {
     const { roomId, text, clientId } = payload as SendMessagePayload;

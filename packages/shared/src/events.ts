@@ -20,8 +20,16 @@ export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
 
 export interface JoinRoomResult {
   room: Room;
-  /** Every message after `after`, oldest first; empty when `after` was absent. */
+  /**
+   * The messages after `after`, oldest first: the newest LIMITS.missedMax of them when more
+   * were missed (then `complete` is false and the client fills the gap with history, `after`
+   * and `before`); empty when `after` was absent.
+   */
   missed: Message[];
+  /** True when `missed` holds every message after `after`. */
+  complete: boolean;
+  /** Protocol v1.1: current state of changed messages at or before `after`; empty for now. */
+  updated: Message[];
 }
 
 export interface SendMessageResult {

@@ -21,6 +21,15 @@ export const LIMITS = {
   /** `GET /api/rooms` (extension): the largest `limit` accepted (the server may page smaller), and cursor length. */
   roomsLimitMax: 1000,
   roomsCursorMax: 100,
+  /**
+   * Protocol v1.1: the most messages a `room:join` ack carries in `missed` (the newest ones;
+   * `complete: false` when more were missed) and in `updated`. The worst case stays well under
+   * the default slow-consumer limit (MAX_SOCKET_BUFFER_BYTES, 4 MiB): a 4,000-character text
+   * is at most 24,000 bytes of JSON (every character a control character escaped as \uXXXX;
+   * other characters take at most 3 bytes of UTF-8), plus about 300 bytes of other fields, so
+   * 100 messages are at most about 2.4 MB, and a common 4,000-character ASCII text 0.4 MB.
+   */
+  missedMax: 100,
   /** HTTP request bodies above this get 413 payload_too_large. */
   httpBodyBytes: 64 * 1024,
 } as const;

@@ -73,6 +73,8 @@ export function isServerId(value: string): boolean {
 export const messageIdSchema = z.string().max(40).refine(isMessageId, 'not a message id');
 
 export const historyQuerySchema = z.object({
+  /** Protocol v1.1: only messages newer than this (fills the gap of a capped catch-up). */
+  after: messageIdSchema.optional(),
   before: messageIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.historyMax).default(LIMITS.historyDefault),
 });

@@ -1,6 +1,13 @@
 import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
 import { takeToken, type BucketState } from '../chat/token-bucket';
-import type { AppendRequest, AppendResult, MessageLimits, MessageLog, MessagePage } from '../ports';
+import type {
+  AppendRequest,
+  AppendResult,
+  MessageLimits,
+  MessageLog,
+  MessagePage,
+  MessageRange,
+} from '../ports';
 import { InProcessChannel } from './in-process-channel';
 
 /**
@@ -63,16 +70,15 @@ export class EmbeddedMessageLog implements MessageLog {
     return Promise.resolve({ status: 'stored', message });
   }
 
-  listAfter(roomId: string, afterId: string): Promise<Message[]> {
+  list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
     const history = this.rooms.get(roomId) ?? [];
-    return Promise.resolve(history.slice(this.indexAfter(history, afterId)));
-  }
-
-  listBefore(roomId: string, beforeId: string | undefined, limit: number): Promise<MessagePage> {
-    const history = this.rooms.get(roomId) ?? [];
-    const end = beforeId === undefined ? history.length : this.indexAfter(history, beforeId, true);
-    const start = Math.max(0, end - limit);
-    return Promise.resolve({ messages: history.slice(start, end), hasMore: start > 0 });
+    const first = after === undefined ? 0 : this.indexAfter(history, after);
+    const end = before === undefined ? history.length : this.indexAfter(history, before, true);
+    const start = Math.max(first, end - limit);
+    return Promise.resolve({
+      messages: start < end ? history.slice(start, end) : [],
+      hasMore: start > first,
+    });
   }
 
   onMessage(handler: (message: Message) => void): void {

@@ -4,7 +4,7 @@ import type { MessageLog, ReadStateStore } from '../ports';
 export class EmbeddedReadStateStore implements ReadStateStore {
   private readonly markers = new Map<string, Map<string, string>>();
 
-  constructor(private readonly messages: Pick<MessageLog, 'listAfter'>) {}
+  constructor(private readonly messages: Pick<MessageLog, 'list'>) {}
 
   markRead(userId: string, roomId: string, messageId: string): Promise<boolean> {
     const rooms = this.markers.get(userId) ?? new Map<string, string>();
@@ -27,10 +27,11 @@ export class EmbeddedReadStateStore implements ReadStateStore {
         counts.set(room.id, 0);
         continue;
       }
-      const after = await this.messages.listAfter(room.id, marker ?? '0-0');
+      // The same bound as the Redis twin (lua/unread-counts.lua): the newest 2 × cap after the marker.
+      const { messages } = await this.messages.list(room.id, { after: marker, limit: cap * 2 });
       counts.set(
         room.id,
-        Math.min(cap, after.filter((message) => message.userId !== userId).length),
+        Math.min(cap, messages.filter((message) => message.userId !== userId).length),
       );
     }
     return counts;

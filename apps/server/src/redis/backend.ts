@@ -51,7 +51,7 @@ export function createRedisBackend(
       instanceId: config.instanceId,
       ttlMs: config.presenceTtlMs,
     }),
-    readState: new RedisReadStateStore(commands, scripts, keys),
+    readState: new RedisReadStateStore(scripts, keys),
     health: {
       async check() {
         if (subscriber.status !== 'ready') throw new Error(`subscriber is ${subscriber.status}`);

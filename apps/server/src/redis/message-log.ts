@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
-import { messageIdTime, type Message } from '@chat/shared';
-import type { AppendRequest, AppendResult, MessageLimits, MessageLog, MessagePage } from '../ports';
+import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
+import type {
+  AppendRequest,
+  AppendResult,
+  MessageLimits,
+  MessageLog,
+  MessagePage,
+  MessageRange,
+} from '../ports';
 import type { RedisKeys } from './keys';
 import { parseRelayEnvelope } from './relay-envelope';
 import type { ChatScripts } from './scripts';
@@ -73,21 +80,15 @@ export class RedisMessageLog implements MessageLog {
     return { status: 'rate_limited', retryAfterMs: Number(value) };
   }
 
-  async listAfter(roomId: string, afterId: string): Promise<Message[]> {
+  /** XREVRANGE with COUNT limit + 1: the one extra entry says whether more remain. */
+  async list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
+    // Nothing lies before 0-0 (and Redis refuses the exclusive end `(0-0`).
+    if (before !== undefined && compareMessageIds(before, '0-0') <= 0)
+      return { messages: [], hasMore: false };
+    const end = before === undefined ? '+' : `(${before}`;
+    const start = after === undefined ? '-' : `(${after}`;
     const entries = (await redisCall(() =>
-      this.redis.xrange(this.keys.roomMessages(roomId), `(${afterId}`, '+'),
-    )) as StreamEntry[];
-    return entries.map((entry) => toMessage(roomId, entry));
-  }
-
-  async listBefore(
-    roomId: string,
-    beforeId: string | undefined,
-    limit: number,
-  ): Promise<MessagePage> {
-    const end = beforeId ? `(${beforeId}` : '+';
-    const entries = (await redisCall(() =>
-      this.redis.xrevrange(this.keys.roomMessages(roomId), end, '-', 'COUNT', limit + 1),
+      this.redis.xrevrange(this.keys.roomMessages(roomId), end, start, 'COUNT', limit + 1),
     )) as StreamEntry[];
     const page = entries.slice(0, limit).reverse();
     return {

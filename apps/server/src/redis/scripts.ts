@@ -29,6 +29,7 @@ export interface ChatScripts {
   readMarker: Script<number>;
   createSession: Script<number>;
   useSession: Script<[string, number] | null>;
+  unreadCounts: Script<number[]>;
 }
 
 const FILES: Record<keyof ChatScripts, string> = {
@@ -44,6 +45,7 @@ const FILES: Record<keyof ChatScripts, string> = {
   readMarker: 'read-marker',
   createSession: 'create-session',
   useSession: 'use-session',
+  unreadCounts: 'unread-counts',
 };
 
 export function registerScripts(redis: Redis): ChatScripts {

@@ -1,4 +1,4 @@
-import type { Message, User } from '@chat/shared';
+import { LIMITS, type JoinRoomResult, type Message, type User } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { RATE_POLICIES } from '../chat/rate-limits';
 import type { Metrics } from '../metrics';
@@ -48,9 +48,23 @@ export class Messaging {
     return result.message;
   }
 
-  /** The room's retained messages after `afterId`, oldest first, for a member rejoining. */
-  missedSince(roomId: string, afterId: string): Promise<Message[]> {
-    return this.backend.messageLog.listAfter(roomId, afterId);
+  /**
+   * What a member rejoining after `afterId` missed (protocol v1.1): the newest
+   * LIMITS.missedMax messages after it, oldest first, `complete` when that is
+   * all of them (otherwise the client fills the gap with history). `updated`
+   * (changes to messages at or before `afterId`) stays empty until messages
+   * can change; its read belongs here.
+   */
+  async catchUp(
+    roomId: string,
+    afterId: string,
+  ): Promise<Pick<JoinRoomResult, 'missed' | 'complete' | 'updated'>> {
+    const page = await this.backend.messageLog.list(roomId, {
+      after: afterId,
+      limit: LIMITS.missedMax,
+    });
+    const updated: Message[] = [];
+    return { missed: page.messages, complete: !page.hasMore, updated };
   }
 
   /**

@@ -11,7 +11,7 @@ import { AppError } from '../chat/app-error';
 import { mayRead } from '../chat/access';
 import { RATE_POLICIES } from '../chat/rate-limits';
 import { decodeRoomCursor, encodeRoomCursor, type RoomCursor } from '../chat/room-cursor';
-import type { Backend } from '../ports';
+import type { Backend, MessageRange } from '../ports';
 import { enforceRate } from './rate-limits';
 
 /** Unread counts stop here; clients show "99+"-style badges beyond it. */
@@ -178,13 +178,9 @@ export class Rooms {
     return room;
   }
 
-  async history(
-    user: User,
-    roomId: string,
-    before: string | undefined,
-    limit: number,
-  ): Promise<HistoryResponse> {
+  /** The newest `limit` messages with `after < id < before` (either end optional), oldest first. */
+  async history(user: User, roomId: string, range: MessageRange): Promise<HistoryResponse> {
     await this.requireReadable(user, roomId);
-    return this.backend.messageLog.listBefore(roomId, before, limit);
+    return this.backend.messageLog.list(roomId, range);
   }
 }

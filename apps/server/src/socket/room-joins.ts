@@ -1,4 +1,4 @@
-import type { JoinRoomResult, Message } from '@chat/shared';
+import type { JoinRoomResult } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import type { Metrics } from '../metrics';
 import type { Messaging } from '../services/messaging';
@@ -73,16 +73,16 @@ export class RoomJoins {
       await socket.join(roomId);
       socket.data.chatRooms.add(roomId);
       this.metrics.roomsJoined.inc();
-      return { room, missed: [] };
+      return { room, missed: [], complete: true, updated: [] };
     }
     // Join first and hold live messages back while `missed` is read: see CatchUpTracker.
     this.catchUp.begin(roomId, socket.id);
     const wasJoined = socket.data.chatRooms.has(roomId);
     await socket.join(roomId);
     socket.data.chatRooms.add(roomId);
-    let missed: Message[];
+    let caughtUp: Awaited<ReturnType<Messaging['catchUp']>>;
     try {
-      missed = await this.messaging.missedSince(roomId, after);
+      caughtUp = await this.messaging.catchUp(roomId, after);
     } catch (error) {
       const held = this.catchUp.abort(roomId, socket.id);
       if (wasJoined) {
@@ -96,8 +96,10 @@ export class RoomJoins {
     }
     this.metrics.roomsJoined.inc();
     // Live messages that came in during the read follow the ack, on the same socket, in order.
-    const floor = missed.at(-1)?.id ?? after;
-    return new AckThen({ room, missed }, () => {
+    // `missed` holds the newest messages up to the read (capped at the old end only), so its last
+    // id is still the newest the socket has.
+    const floor = caughtUp.missed.at(-1)?.id ?? after;
+    return new AckThen({ room, ...caughtUp }, () => {
       for (const message of this.catchUp.finish(roomId, socket.id, floor))
         socket.emit('message:new', message);
     });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { AuthResponse, ErrorCode, Message } from '@chat/shared';
+import { LIMITS, type AuthResponse, type ErrorCode, type Message } from '@chat/shared';
 import {
   connect,
   createRoom,
@@ -252,8 +252,11 @@ describe('every event answers fuzzed payloads with a documented ack', () => {
           ok: true,
           room: expect.objectContaining({ id: roomId }),
           missed: expect.any(Array),
+          complete: expect.any(Boolean),
+          updated: [],
         });
         if (after === undefined) expect(ack.missed).toEqual([]);
+        expect((ack.missed as Message[]).length).toBeLessThanOrEqual(LIMITS.missedMax);
         for (const message of ack.missed as Message[]) expect(message.roomId).toBe(roomId);
       },
       [
