@@ -135,7 +135,7 @@ describe('cookie mode', () => {
   test('a cookie-authenticated POST without the header or from a foreign origin is refused with 403 forbidden', async () => {
     const { cookie } = await cookieUser(cluster.url(0));
     const room = { name: uniqueName('room'), kind: 'public' };
-    const refusals = [
+    const refusals: Record<string, string>[] = [
       { cookie, origin: ORIGIN }, // a cross-site form cannot add the header
       { cookie, 'x-chat-session': 'cookie', origin: 'http://evil.example' },
       { cookie, 'x-chat-session': 'cookie' }, // no Origin at all
