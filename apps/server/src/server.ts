@@ -66,6 +66,7 @@ export async function createChatServer(
     metrics,
     logger,
     corsOrigins: config.corsOrigins,
+    sessionTtlSec: config.sessionTtlSec,
     instanceId: config.instanceId,
     debugHooks: config.debugHooks,
     trustProxy: trustFunction(config.trustProxy),

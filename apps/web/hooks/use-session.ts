@@ -2,13 +2,15 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import type { Credentials, User } from '@chat/shared';
-import { createApiClient, errorMessage, isApiError, type ApiClient } from '../lib/api';
+import { ApiError, createApiClient, errorMessage, isApiError, type ApiClient } from '../lib/api';
 import {
   clearToken,
   loadToken,
+  newCookieSessionKey,
   onTokenChangedElsewhere,
   saveToken,
   SESSION_ENDED_NOTICE,
+  usesCookieSession,
 } from '../lib/session';
 
 export type SessionState =
@@ -37,15 +39,18 @@ function initialState(): SessionState {
 }
 
 /**
- * The signed-in user and their token. The token lives in localStorage and is
+ * The signed-in user and their token (in cookie mode, the key of the session
+ * the httpOnly cookie holds: lib/session.ts). It lives in localStorage and is
  * checked with GET /api/me on load; any authenticated call answered with 401
  * ends the session. Runs in the browser only (the app is not server-rendered).
  */
 export function useSession(serverUrl: string): Session {
   const [state, setState] = useState<SessionState>(initialState);
+  const cookieSession = usesCookieSession(serverUrl);
   const [api] = useState(() =>
     createApiClient({
       baseUrl: serverUrl,
+      cookieSession,
       getToken: loadToken,
       onUnauthorized: (token) => {
         // A late answer for a token already replaced or dropped changes nothing.
@@ -90,14 +95,16 @@ export function useSession(serverUrl: string): Session {
 
   const signIn = useCallback(
     async (
-      call: (credentials: Credentials) => Promise<{ user: User; token: string }>,
+      call: (credentials: Credentials) => Promise<{ user: User; token?: string }>,
       c: Credentials,
     ) => {
-      const { user, token } = await call(c);
+      const answer = await call(c);
+      const token = cookieSession ? newCookieSessionKey() : answer.token;
+      if (token === undefined) throw new ApiError(200, 'bad_response', 'The server sent no token');
       saveToken(token);
-      setState({ status: 'signed-in', token, user });
+      setState({ status: 'signed-in', token, user: answer.user });
     },
-    [],
+    [cookieSession],
   );
 
   const login = useCallback((c: Credentials) => signIn(api.login, c), [api, signIn]);

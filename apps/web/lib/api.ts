@@ -2,6 +2,7 @@ import {
   isErrorCode,
   type AddMemberBody,
   type AuthResponse,
+  type CookieAuthResponse,
   type CreateDmBody,
   type CreateRoomBody,
   type Credentials,
@@ -12,6 +13,8 @@ import {
   type PresenceResponse,
   type RoomResponse,
   type RoomsResponse,
+  SESSION_MODE_COOKIE,
+  SESSION_MODE_HEADER,
 } from '@chat/shared';
 import { capitalize } from './text';
 
@@ -58,7 +61,13 @@ function withStop(text: string): string {
 export interface ApiClientOptions {
   /** The server's base URL; `''` means the page's own origin. */
   baseUrl: string;
-  /** The current session's token, sent as `Authorization: Bearer`. */
+  /**
+   * Cookie mode (PROTOCOL.md): calls go with the page's cookies (`credentials: 'same-origin'`)
+   * and `X-Chat-Session: cookie`, never an Authorization header; register and login answer
+   * without a token. Default false: the v1 bearer token.
+   */
+  cookieSession?: boolean;
+  /** The current session's token, sent as `Authorization: Bearer`; in cookie mode its key. */
   getToken: () => string | null;
   /** Called when an authenticated call gets 401, with the token that call used. */
   onUnauthorized?: (token: string) => void;
@@ -81,7 +90,8 @@ export function createApiClient(options: ApiClientOptions) {
   async function request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}) {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = opts.auth === false ? null : (opts.token ?? options.getToken());
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (options.cookieSession) headers[SESSION_MODE_HEADER] = SESSION_MODE_COOKIE;
+    else if (token) headers.Authorization = `Bearer ${token}`;
     // Only send a content type with a body: Fastify refuses an empty JSON body.
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
 
@@ -92,7 +102,7 @@ export function createApiClient(options: ApiClientOptions) {
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         cache: 'no-store',
-        credentials: 'omit',
+        credentials: options.cookieSession ? 'same-origin' : 'omit',
       });
     } catch {
       throw new ApiError(0, 'network_error', 'Cannot reach the chat server');
@@ -111,12 +121,15 @@ export function createApiClient(options: ApiClientOptions) {
     throw error;
   }
 
+  /** In cookie mode the body has no token: the session is the cookie the answer set. */
+  type SignInResponse = AuthResponse | CookieAuthResponse;
+
   return {
     register: (credentials: Credentials) =>
-      request<AuthResponse>('POST', '/api/auth/register', { body: credentials, auth: false }),
+      request<SignInResponse>('POST', '/api/auth/register', { body: credentials, auth: false }),
     login: (credentials: Credentials) =>
-      request<AuthResponse>('POST', '/api/auth/login', { body: credentials, auth: false }),
-    /** Revokes `token` (the caller may already have forgotten it locally). */
+      request<SignInResponse>('POST', '/api/auth/login', { body: credentials, auth: false }),
+    /** Revokes `token`, or in cookie mode the cookie's session (and clears the cookie). */
     logout: (token: string) => request<void>('POST', '/api/auth/logout', { token }),
     me: () => request<MeResponse>('GET', '/api/me'),
     /** Every room the user can see: follows `nextCursor` through every page of GET /api/rooms. */

@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
   TypingPayload,
 } from '@chat/shared';
+import { usesCookieSession } from './session';
 
 /** The client's view of the protocol: it listens to server events and emits client events. */
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -23,12 +24,13 @@ export const UNAUTHORIZED_CONNECT_ERROR = 'unauthorized';
 /**
  * A socket for one session. It does not connect until `socket.connect()`, and
  * never shares its connection with another socket (each token gets its own).
- * `serverUrl` `''` means the page's own origin.
+ * `serverUrl` `''` means the page's own origin: cookie mode, where the
+ * handshake request carries the session cookie and `token` is only its key.
  */
 export function createChatSocket(serverUrl: string, token: string): ChatSocket {
   return io(serverUrl || window.location.origin, {
     path: '/socket.io',
-    auth: { token },
+    auth: usesCookieSession(serverUrl) ? {} : { token },
     autoConnect: false,
     forceNew: true,
   });

@@ -5,6 +5,23 @@ export interface AuthResponse {
   user: User;
   token: string;
 }
+/**
+ * (extension) Cookie mode: what register and login answer to a request with
+ * `X-Chat-Session: cookie`. The token travels only in the httpOnly
+ * `chat_session` cookie, never in a body a script can read.
+ */
+export type CookieAuthResponse = Omit<AuthResponse, 'token'>;
+
+/**
+ * (extension) Cookie mode, for a web app served from the API's own origin: the
+ * request header that asks for it, and that every cookie-authenticated
+ * state-changing request must carry (a cross-site form cannot send it).
+ */
+export const SESSION_MODE_HEADER = 'x-chat-session';
+export const SESSION_MODE_COOKIE = 'cookie';
+/** (extension) The httpOnly, SameSite=Strict cookie that holds the token in cookie mode. */
+export const SESSION_COOKIE = 'chat_session';
+
 export interface MeResponse {
   user: User;
 }

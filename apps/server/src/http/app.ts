@@ -18,6 +18,7 @@ import { registerAuthRoutes } from './auth-routes';
 import { registerDebugRoutes } from './debug-routes';
 import { registerHealthRoutes } from './health-routes';
 import { registerRoomRoutes } from './room-routes';
+import { guardCookieRequests } from './session-cookie';
 
 export interface HttpDeps {
   services: Services;
@@ -26,6 +27,8 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   corsOrigins: string[];
+  /** SESSION_TTL_SEC: how long a session cookie is kept (the server may end the session sooner). */
+  sessionTtlSec: number;
   instanceId: string;
   /** Test-only fault hooks (CHAT_DEBUG_HOOKS). */
   debugHooks: boolean;
@@ -71,6 +74,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     origin: (origin, callback) => callback(null, !origin || deps.corsOrigins.includes(origin)),
     credentials: true,
   });
+  guardCookieRequests(app, deps.corsOrigins);
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) =>
     sendError(deps, error, request, reply),

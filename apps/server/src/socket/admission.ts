@@ -1,4 +1,5 @@
 import { AppError, BackendUnavailableError } from '../chat/app-error';
+import { sessionCookieToken } from '../chat/tokens';
 import type { Accounts } from '../services/accounts';
 import type { ConnectionCaps } from './connection-caps';
 import { type HandshakeGuard, HandshakeRefused } from './handshake-guard';
@@ -7,7 +8,8 @@ import type { ChatIoServer, ChatSocket } from './types';
 /**
  * Who may open a socket: the handshake middleware. A connection is admitted
  * when the instance and its address are under their connection caps, its
- * address is not cooling down, its token is live and its user has a free
+ * address is not cooling down, its token (`auth.token`, or the session
+ * cookie in cookie mode) is live and its user has a free
  * connection slot here; it then carries its identity in `socket.data`
  * for life. A refusal is a `connect_error` with `unauthorized`,
  * `unavailable` or a HandshakeRefused message (PROTOCOL.md).
@@ -86,12 +88,7 @@ export class Admission {
 
   private async authenticate(socket: ChatSocket, address: string): Promise<void> {
     this.guard.checkAddress(address);
-    const auth: unknown = socket.handshake.auth;
-    const token =
-      typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    const identity = await this.accounts.authenticate(
-      typeof token === 'string' ? token : undefined,
-    );
+    const identity = await this.accounts.authenticate(handshakeToken(socket));
     if (!identity) {
       await this.guard.failed(address).catch(() => {});
       throw new AppError('unauthorized', 'unauthorized');
@@ -105,6 +102,18 @@ export class Admission {
       joining: new Map(),
     };
   }
+}
+
+/**
+ * `auth: {token}` when the client sent one; otherwise the session cookie that the Engine.IO
+ * handshake request carried (cookie mode: a same-origin page, whose Origin the engine checked).
+ */
+function handshakeToken(socket: ChatSocket): string | undefined {
+  const auth: unknown = socket.handshake.auth;
+  const token =
+    typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+  if (typeof token === 'string') return token;
+  return sessionCookieToken(socket.handshake.headers.cookie);
 }
 
 /** The connect_error message a refused handshake gets (PROTOCOL.md: `unauthorized`, plus extensions). */

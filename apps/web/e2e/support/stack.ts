@@ -14,7 +14,7 @@ import { freePorts, ProcessCluster, REPO_ROOT, SERVER_ENTRY, WEB_DIR, WebApp } f
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
