@@ -1,13 +1,21 @@
 import type { Agent } from 'node:http';
 import { io } from 'socket.io-client';
-import { compareMessageIds, type Ack, type Message } from '@chat/shared';
+import {
+  compareMessageIds,
+  LIMITS,
+  type Ack,
+  type HistoryResponse,
+  type JoinRoomResult,
+  type Message,
+} from '@chat/shared';
 import type { ClientSocket } from './clients';
 
 /**
  * A client that behaves as the protocol asks a good client to: it reconnects
  * by itself, rejoins its room with `after` = the last id it saw (a client
  * that has seen nothing yet has no cursor and rejoins without), merges the
- * `missed` list, and resends every unacknowledged message with the same
+ * `missed` list (filling the gap of an incomplete one from history, as
+ * PROTOCOL v1.1 asks, before anything newer is recorded), and resends every unacknowledged message with the same
  * clientId until it is acked. It records what it received, so a test can
  * check exactly-once, in-order delivery across restarts.
  */
@@ -23,10 +31,14 @@ export class ResilientClient {
   private readonly seen = new Set<string>();
   private joined: Promise<void> | undefined;
   private countWaiters: { count: number; resolve: () => void }[] = [];
+  /** While a gap is being filled from history: what arrived meanwhile, recorded after it. */
+  private heldBack: Message[] | undefined;
+  /** The gap fill in progress, which a rejoin after another reconnect waits for. */
+  private filling: Promise<void> | undefined;
 
   constructor(
-    url: string,
-    token: string,
+    private readonly url: string,
+    private readonly token: string,
     private readonly roomId: string,
     options: { agent?: Agent; transports?: ('websocket' | 'polling')[] } = {},
   ) {
@@ -39,7 +51,7 @@ export class ResilientClient {
       // engine.io-client hands the agent to its HTTP and websocket requests.
       ...(options.agent ? ({ agent: options.agent } as object) : {}),
     });
-    this.socket.on('message:new', (message) => this.record(message));
+    this.socket.on('message:new', (message) => this.receive(message));
     this.socket.on('disconnect', (reason) => {
       this.disconnects += 1;
       this.disconnectReasons.push(reason);
@@ -110,6 +122,7 @@ export class ResilientClient {
   }
 
   private async join(): Promise<void> {
+    await this.filling;
     const last = this.received.at(-1)?.id;
     for (;;) {
       const joined = await new Promise<boolean>((resolve) => {
@@ -121,17 +134,58 @@ export class ResilientClient {
           .emit(
             'room:join',
             last ? { roomId: this.roomId, after: last } : { roomId: this.roomId },
-            (error: Error | null, ack: Ack<{ missed: Message[] }>) => {
+            (error: Error | null, ack: Ack<JoinRoomResult>) => {
               if (error || !ack.ok) return resolve(false);
-              for (const message of ack.missed) this.record(message);
+              // More were missed than one ack carries: hold everything back until the gap
+              // between `last` and the oldest of `missed` is read from history.
+              if (last && ack.complete === false) this.heldBack = [];
+              for (const message of ack.missed) this.receive(message);
               resolve(true);
             },
           );
       });
+      if (joined && this.heldBack) {
+        this.filling = this.fillGap(last!, this.heldBack[0]!.id);
+        await this.filling;
+        this.filling = undefined;
+      }
       if (joined) return;
       if (!this.socket.connected) return; // the next 'connect' joins again
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /**
+   * Reads every message with `after < id < before` from history, newest page first, then
+   * records them oldest first, followed by what was held back meanwhile. A failed read is
+   * retried: the test's promise is that nothing is lost, so the client must not give up.
+   */
+  private async fillGap(after: string, before: string): Promise<void> {
+    const gap: Message[] = [];
+    let end = before;
+    for (let attempt = 0; attempt < 200;) {
+      const query = `after=${after}&before=${end}&limit=${LIMITS.historyMax}`;
+      const response = await fetch(`${this.url}/api/rooms/${this.roomId}/messages?${query}`, {
+        headers: { authorization: `Bearer ${this.token}` },
+      }).catch(() => undefined);
+      if (!response?.ok) {
+        attempt += 1;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      const page = (await response.json()) as HistoryResponse;
+      gap.unshift(...page.messages);
+      if (!page.hasMore || page.messages.length === 0) break;
+      end = page.messages[0]!.id;
+    }
+    const held = this.heldBack ?? [];
+    this.heldBack = undefined;
+    for (const message of [...gap, ...held]) this.record(message);
+  }
+
+  private receive(message: Message): void {
+    if (this.heldBack) this.heldBack.push(message);
+    else this.record(message);
   }
 
   private record(message: Message): void {
