@@ -35,6 +35,17 @@ const SETTINGS = {
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .optional(),
   ),
+  /**
+   * `postgres://` or `postgresql://`: the PostgreSQL archive of every message
+   * (issue 13; not read or written by the server yet). Unset: no archive.
+   */
+  databaseUrl: setting(
+    'DATABASE_URL',
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
   /** PEM file of the CA that signed the Redis server's certificate. */
   redisTlsCaFile: setting('REDIS_TLS_CA', z.string().optional()),
   /**

@@ -158,6 +158,58 @@ export interface MessageLog {
   onResync(handler: () => void): void;
 }
 
+/** A search of the archive: words of `query` in the messages of `roomIds`, newest first. */
+export interface SearchRequest {
+  /** What the user typed; every word must match (a word's prefix matches too), regardless of case. */
+  query: string;
+  /** Only messages of these rooms (the caller decides which rooms a user may read). */
+  roomIds: string[];
+  /** Only messages with an id below this one (the cursor of the next page). */
+  before?: string;
+  /** At most this many messages, 1 or more; callers bound it. */
+  limit: number;
+}
+
+/** A page of search results, newest first. */
+export interface SearchPage {
+  messages: Message[];
+  /** True when older matches lie beyond the page (ask again with `before` = the last id). */
+  hasMore: boolean;
+}
+
+/**
+ * The durable archive of every room's messages (PostgreSQL), behind the
+ * MessageLog: Redis keeps the recent window, the archive keeps everything,
+ * keyed by the same ids, so one cursor pages through both. Written in the
+ * background (by the archiver), never on the send path.
+ */
+export interface Archive {
+  /**
+   * Stores the messages, idempotently: rows are keyed by (room id, message
+   * id), and a message stored before (a re-delivery, or twice in one batch)
+   * changes nothing. All or nothing; resolves only once the batch is
+   * committed, with how many of the messages were new.
+   */
+  writeBatch(messages: Message[]): Promise<number>;
+  /**
+   * Exactly MessageLog.list's contract over the archive: the newest `limit`
+   * messages with `after < id < before` (ids compared as numbers, `<ms>-<seq>`),
+   * oldest first; `hasMore` when older ones remain in that range. Its cost is
+   * bounded by `limit` (an index range scan), never by the size of the room.
+   */
+  list(roomId: string, range: MessageRange): Promise<MessagePage>;
+  /**
+   * Full-text search: messages of `roomIds` holding every word of `query` (as
+   * a word or a word's prefix, regardless of case, in any script the
+   * tokenizer splits into words), newest first, through an index. Operators
+   * and quotes in `query` are plain separators, never syntax; a query without
+   * a word finds nothing. Deleted messages (empty text) never match.
+   */
+  search(request: SearchRequest): Promise<SearchPage>;
+  /** Releases its connections; pending calls fail. */
+  close(): Promise<void>;
+}
+
 /**
  * The EVENTS channel: what crosses instances besides messages (typing,
  * presence, rooms, read markers, revoked sessions). At most once, in publish

@@ -1,4 +1,4 @@
-export { requireBinary } from './binaries';
+export { findBinaryDir, requireBinary, versionedDirs } from './binaries';
 export { freePort, freePorts, isPortFree } from './free-port';
 export {
   killAllNow,
@@ -8,6 +8,7 @@ export {
 } from './managed-process';
 export { Nginx, type NginxOptions } from './nginx';
 export { NEXT_BIN, NGINX_TEMPLATE, REPO_ROOT, SERVER_ENTRY, WEB_DIR } from './paths';
+export { PostgresServer, type PostgresOptions } from './postgres-server';
 export { RedisServer, type RedisOptions } from './redis-server';
 export { ServerProcess, type ServerProcessOptions } from './server-process';
 export { ProcessCluster, type ProcessClusterOptions } from './process-cluster';

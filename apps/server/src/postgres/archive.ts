@@ -1,0 +1,106 @@
+import type { Message } from '@chat/shared';
+import type pg from 'pg';
+import type { Archive, MessagePage, MessageRange, SearchPage, SearchRequest } from '../ports';
+import { AFTER_ALL, BEFORE_ALL, messageKey } from './message-key';
+import { prefixTsQuery } from './search-query';
+
+/*
+ * Every statement is a constant with bound parameters: nothing a user typed
+ * is ever part of SQL text. Open range ends are the sentinels BEFORE_ALL and
+ * AFTER_ALL, so one statement (one plan, one index range scan) serves every
+ * combination of `after` and `before`.
+ */
+
+/** One statement per batch: the arrays unnest into rows; a known key is skipped. */
+export const INSERT_BATCH = `
+  INSERT INTO messages (room_id, id_ms, id_seq, message)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::jsonb[])
+  ON CONFLICT (room_id, id_ms, id_seq) DO NOTHING`;
+
+/** Newest first through the primary key, one row more than asked to learn `hasMore`. */
+export const LIST_RANGE = `
+  SELECT message FROM messages
+  WHERE room_id = $1 AND (id_ms, id_seq) > ($2::bigint, $3::bigint)
+    AND (id_ms, id_seq) < ($4::bigint, $5::bigint)
+  ORDER BY id_ms DESC, id_seq DESC
+  LIMIT $6`;
+
+/** The GIN index finds the matches; the newest `limit + 1` of them are kept. */
+export const SEARCH = `
+  SELECT message FROM messages
+  WHERE search @@ to_tsquery('simple', $1) AND room_id = ANY($2::text[])
+    AND (id_ms, id_seq) < ($3::bigint, $4::bigint)
+  ORDER BY id_ms DESC, id_seq DESC
+  LIMIT $5`;
+
+/**
+ * The Archive on PostgreSQL, through a node-postgres pool it is given (the
+ * schema must have been migrated: see migrate.ts). With `ownsPool`, close()
+ * ends the pool.
+ */
+export class PostgresArchive implements Archive {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: { ownsPool?: boolean } = {},
+  ) {}
+
+  async writeBatch(messages: Message[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const keys = messages.map((message) => messageKey(message.id));
+    const result = await this.pool.query(INSERT_BATCH, [
+      messages.map((message) => message.roomId),
+      keys.map(([ms]) => ms),
+      keys.map(([, seq]) => seq),
+      messages.map((message) => JSON.stringify(message)),
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
+    const [afterMs, afterSeq] = after === undefined ? BEFORE_ALL : messageKey(after);
+    const [beforeMs, beforeSeq] = before === undefined ? AFTER_ALL : messageKey(before);
+    const { rows } = await this.pool.query<{ message: Message }>(LIST_RANGE, [
+      roomId,
+      afterMs,
+      afterSeq,
+      beforeMs,
+      beforeSeq,
+      pageSize(limit) + 1,
+    ]);
+    const hasMore = rows.length > limit;
+    return {
+      messages: rows
+        .slice(0, limit)
+        .map((row) => row.message)
+        .reverse(),
+      hasMore,
+    };
+  }
+
+  async search({ query, roomIds, before, limit }: SearchRequest): Promise<SearchPage> {
+    const tsQuery = prefixTsQuery(query);
+    if (tsQuery === null || roomIds.length === 0) return { messages: [], hasMore: false };
+    const [beforeMs, beforeSeq] = before === undefined ? AFTER_ALL : messageKey(before);
+    const { rows } = await this.pool.query<{ message: Message }>(SEARCH, [
+      tsQuery,
+      roomIds,
+      beforeMs,
+      beforeSeq,
+      pageSize(limit) + 1,
+    ]);
+    return {
+      messages: rows.slice(0, limit).map((row) => row.message),
+      hasMore: rows.length > limit,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsPool) await this.pool.end();
+  }
+}
+
+/** `limit` checked: a page is at least one message (a programmer error otherwise). */
+function pageSize(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be >= 1: ${limit}`);
+  return limit;
+}

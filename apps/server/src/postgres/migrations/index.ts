@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import { messages } from './0001-messages';
+
+/**
+ * Every migration, in the order they run: the name is recorded once applied,
+ * so never rename or edit one that has shipped; add the next one below.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-messages': messages,
+};
