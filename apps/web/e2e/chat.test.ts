@@ -9,14 +9,7 @@ import {
   registerUser,
   send as sendViaSocket,
 } from '../../server/test/support/clients';
-import {
-  artifactPath,
-  openPage,
-  startStack,
-  stopStack,
-  type PageLog,
-  type Stack,
-} from './support/stack';
+import { artifactPath, openPage, type PageLog, stackForSuite } from './support/stack';
 import {
   connected,
   countIs,
@@ -44,19 +37,14 @@ import {
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
+const stack = stackForSuite(2);
 let alice: { context: BrowserContext; page: Page; log: PageLog };
 let bob: { context: BrowserContext; page: Page; log: PageLog };
 let bobToken: string;
 
 beforeAll(async () => {
-  stack = await startStack(2);
   [alice, bob] = await Promise.all([openPage(stack, 0), openPage(stack, 1)]);
 }, 90_000);
-
-afterAll(async () => {
-  await stopStack(stack);
-});
 
 afterEach(() => {
   // Nothing a user typed may ever run, and the CSP must not block the app itself.

@@ -7,7 +7,7 @@ import {
   registerUser,
   send as sendViaSocket,
 } from '../../server/test/support/clients';
-import { openPage, startStack, stopStack, type PageLog, type Stack } from './support/stack';
+import { openPage, type PageLog, stackForSuite } from './support/stack';
 import {
   connected,
   openRoom,
@@ -27,17 +27,12 @@ import {
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
+const stack = stackForSuite(1);
 let reader: { context: BrowserContext; page: Page; log: PageLog };
 
 beforeAll(async () => {
-  stack = await startStack(1);
   reader = await openPage(stack, 0);
 }, 90_000);
-
-afterAll(async () => {
-  await stopStack(stack);
-});
 
 const pad = (n: number) => String(n).padStart(3, '0');
 

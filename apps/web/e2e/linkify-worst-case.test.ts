@@ -7,7 +7,7 @@ import {
   send,
   uniqueName,
 } from '../../server/test/support/clients';
-import { openPage, startStack, stopStack, type PageLog, type Stack } from './support/stack';
+import { openPage, type PageLog, stackForSuite } from './support/stack';
 import { countIs, logIn, openRoom } from './support/ui';
 
 /*
@@ -33,17 +33,12 @@ function crafted(i: number): { text: string; href: string } {
   return { text: head + junk, href };
 }
 
-let stack: Stack;
+const stack = stackForSuite(1);
 let viewer: { context: BrowserContext; page: Page; log: PageLog };
 
 beforeAll(async () => {
-  stack = await startStack(1);
   viewer = await openPage(stack, 0);
 }, 90_000);
-
-afterAll(async () => {
-  await stopStack(stack);
-});
 
 test('renders twenty worst-case messages with the right links and the text intact', async () => {
   const username = uniqueName('linker');

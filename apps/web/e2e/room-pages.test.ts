@@ -1,5 +1,5 @@
 import { createRoom, registerUser, uniqueName } from '../../server/test/support/clients';
-import { openPage, startStack, stopStack, type Stack } from './support/stack';
+import { openPage, stackForSuite } from './support/stack';
 import { logIn, roomItem } from './support/ui';
 
 /*
@@ -10,15 +10,7 @@ import { logIn, roomItem } from './support/ui';
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack(1, { ROOMS_PAGE_MAX: '2' });
-}, 90_000);
-
-afterAll(async () => {
-  await stopStack(stack);
-});
+const stack = stackForSuite(1, { ROOMS_PAGE_MAX: '2' });
 
 test('the sidebar lists every room, over several pages of GET /api/rooms', async () => {
   const url = stack.cluster.url(0);

@@ -97,6 +97,20 @@ export async function startStack(
   }
 }
 
+/**
+ * The suite's stack, started before its tests and stopped after them: the set-up every
+ * browser suite used to copy. The object returned is filled in by its `beforeAll`, which
+ * runs before the suite's own (hooks run in the order they are declared).
+ */
+export function stackForSuite(count = 2, serverEnv: Record<string, string> = {}): Stack {
+  const stack = {} as Stack;
+  beforeAll(async () => {
+    Object.assign(stack, await startStack(count, serverEnv));
+  }, 90_000);
+  afterAll(() => stopStack(stack));
+  return stack;
+}
+
 export async function stopStack(stack: Partial<Stack> | undefined): Promise<void> {
   if (!stack) return;
   await stack.browser?.close().catch(() => {});
