@@ -88,12 +88,20 @@ export class SocketService {
       if (event.type === 'presence') services.onlineList.changed();
       this.events.relay(event);
     });
+    // In Redis mode both channels share one subscriber connection, so one reconnect reports a
+    // resync on each: close the transports once per break, after both have been told.
+    let closing = false;
     const resync = (channel: string) => () => {
       logger.warn(
         { channel },
         'pub/sub subscription restored: asking local clients to reconnect and catch up',
       );
-      this.closeTransports();
+      if (closing) return;
+      closing = true;
+      queueMicrotask(() => {
+        closing = false;
+        this.closeTransports();
+      });
     };
     backend.messageLog.onResync(resync('MESSAGES'));
     backend.eventBus.onResync(() => {
