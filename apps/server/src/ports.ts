@@ -123,6 +123,23 @@ export interface MessageRange {
   before?: string;
   /** At most this many messages, 1 or more; callers bound it (LIMITS.historyMax, LIMITS.missedMax). */
   limit: number;
+  /**
+   * Which end of the range the page is taken from: `newest` (default) the newest `limit`
+   * messages, `hasMore` when older ones remain in the range; `oldest` the oldest `limit`,
+   * `hasMore` when newer ones remain (paging forward, from a search result say). Either
+   * way the page is oldest first.
+   */
+  from?: 'newest' | 'oldest';
+}
+
+/** A page of what the MessageLog retains (Redis, or the embedded process's memory). */
+export interface RetainedPage extends MessagePage {
+  /**
+   * The id of the oldest message the log still retains for the room, whatever the range
+   * asked; absent when it retains none. Messages older than it were trimmed (MESSAGE_RETENTION):
+   * with an archive they are there (trimming waits for the archive), without they are gone.
+   */
+  oldestRetained?: string;
 }
 
 /**
@@ -139,11 +156,12 @@ export interface MessageLog {
    */
   append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult>;
   /**
-   * The newest `limit` retained messages with `after < id < before`, oldest first; `hasMore`
-   * when older ones remain in that range. The one read of history, catch-up and unread counts:
-   * its cost is bounded by `limit`, never by the size of the room.
+   * The newest (or with `from: 'oldest'`, the oldest) `limit` retained messages with
+   * `after < id < before`, oldest first; `hasMore` when more remain in that range beyond the
+   * page, and the id of the oldest message retained. The one read of history, catch-up and
+   * unread counts: its cost is bounded by `limit`, never by the size of the room.
    */
-  list(roomId: string, range: MessageRange): Promise<MessagePage>;
+  list(roomId: string, range: MessageRange): Promise<RetainedPage>;
   /**
    * The live feed: every message appended by any instance (this one
    * included), asynchronously, never inside `append`'s call, in append order,
@@ -192,10 +210,11 @@ export interface Archive {
    */
   writeBatch(messages: Message[]): Promise<number>;
   /**
-   * Exactly MessageLog.list's contract over the archive: the newest `limit`
-   * messages with `after < id < before` (ids compared as numbers, `<ms>-<seq>`),
-   * oldest first; `hasMore` when older ones remain in that range. Its cost is
-   * bounded by `limit` (an index range scan), never by the size of the room.
+   * Exactly MessageLog.list's contract over the archive: the newest (or with
+   * `from: 'oldest'`, the oldest) `limit` messages with `after < id < before`
+   * (ids compared as numbers, `<ms>-<seq>`), oldest first; `hasMore` when more
+   * remain in that range beyond the page. Its cost is bounded by `limit` (an
+   * index range scan), never by the size of the room.
    */
   list(roomId: string, range: MessageRange): Promise<MessagePage>;
   /**
@@ -285,6 +304,12 @@ export interface Backend {
   sessions: SessionStore;
   rooms: RoomStore;
   messageLog: MessageLog;
+  /**
+   * Every message ever stored, behind the MessageLog's retained window: PostgreSQL
+   * (DATABASE_URL) in Redis mode, PGlite under DATA_DIR in embedded mode. Absent in Redis
+   * mode without DATABASE_URL (history is what Redis retains; no search).
+   */
+  archive?: Archive;
   eventBus: EventBus;
   rateLimiter: RateLimiter;
   presence: PresenceStore;

@@ -37,6 +37,11 @@ export interface HistoryResponse {
   messages: Message[];
   hasMore: boolean;
 }
+/** Protocol v1.1 `GET /api/search`: matches newest first; `hasMore` when older ones follow (pass the last id as `before`). */
+export interface SearchResponse {
+  messages: Message[];
+  hasMore: boolean;
+}
 export interface PresenceResponse {
   online: User[];
 }

@@ -30,6 +30,11 @@ export const LIMITS = {
    * 100 messages are at most about 2.4 MB, and a common 4,000-character ASCII text 0.4 MB.
    */
   missedMax: 100,
+  /** Protocol v1.1 `GET /api/search`: the query's length, and the page size (default and maximum). */
+  searchQueryMin: 1,
+  searchQueryMax: 200,
+  searchDefault: 20,
+  searchMax: 50,
   /** HTTP request bodies above this get 413 payload_too_large. */
   httpBodyBytes: 64 * 1024,
 } as const;

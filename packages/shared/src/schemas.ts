@@ -77,8 +77,23 @@ export const historyQuerySchema = z.object({
   after: messageIdSchema.optional(),
   before: messageIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.historyMax).default(LIMITS.historyDefault),
+  /**
+   * (extension) Which end of the range the page comes from: `newest` (default, v1) or
+   * `oldest` (the oldest `limit` messages after `after`; `hasMore` when newer ones remain),
+   * to page forward from a message, such as a search result.
+   */
+  from: z.enum(['newest', 'oldest']).default('newest'),
 });
 export type HistoryQuery = z.input<typeof historyQuerySchema>;
+
+/** Protocol v1.1 `GET /api/search`. */
+export const searchQuerySchema = z.object({
+  q: z.string().trim().min(LIMITS.searchQueryMin).max(LIMITS.searchQueryMax),
+  roomId: idSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.searchMax).default(LIMITS.searchDefault),
+  before: messageIdSchema.optional(),
+});
+export type SearchQuery = z.input<typeof searchQuerySchema>;
 
 /**
  * `GET /api/rooms` (extension): `cursor` is a previous page's `nextCursor`, opaque; `limit`

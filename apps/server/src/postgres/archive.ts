@@ -1,8 +1,8 @@
 import type { Message } from '@chat/shared';
-import type pg from 'pg';
 import type { Archive, MessagePage, MessageRange, SearchPage, SearchRequest } from '../ports';
 import { AFTER_ALL, BEFORE_ALL, messageKey } from './message-key';
 import { prefixTsQuery } from './search-query';
+import type { SqlClient } from './sql-client';
 
 /*
  * Every statement is a constant with bound parameters: nothing a user typed
@@ -25,6 +25,14 @@ export const LIST_RANGE = `
   ORDER BY id_ms DESC, id_seq DESC
   LIMIT $6`;
 
+/** LIST_RANGE from the range's other end (`from: 'oldest'`): oldest first. */
+export const LIST_RANGE_FROM_OLDEST = `
+  SELECT message FROM messages
+  WHERE room_id = $1 AND (id_ms, id_seq) > ($2::bigint, $3::bigint)
+    AND (id_ms, id_seq) < ($4::bigint, $5::bigint)
+  ORDER BY id_ms, id_seq
+  LIMIT $6`;
+
 /** The GIN index finds the matches; the newest `limit + 1` of them are kept. */
 export const SEARCH = `
   SELECT message FROM messages
@@ -34,32 +42,34 @@ export const SEARCH = `
   LIMIT $5`;
 
 /**
- * The Archive on PostgreSQL, through a node-postgres pool it is given (the
- * schema must have been migrated: see migrate.ts). With `ownsPool`, close()
- * ends the pool.
+ * The Archive on PostgreSQL (or PGlite), through the SqlClient it is given
+ * (the schema must have been migrated: see migrate.ts). close() calls
+ * `options.close` (ending the pool it owns, say).
  */
 export class PostgresArchive implements Archive {
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly options: { ownsPool?: boolean } = {},
+    private readonly db: SqlClient,
+    private readonly options: { close?: () => Promise<void> } = {},
   ) {}
 
   async writeBatch(messages: Message[]): Promise<number> {
     if (messages.length === 0) return 0;
     const keys = messages.map((message) => messageKey(message.id));
-    const result = await this.pool.query(INSERT_BATCH, [
+    const result = await this.db.query(INSERT_BATCH, [
       messages.map((message) => message.roomId),
       keys.map(([ms]) => ms),
       keys.map(([, seq]) => seq),
       messages.map((message) => JSON.stringify(message)),
     ]);
-    return result.rowCount ?? 0;
+    return result.rowCount;
   }
 
-  async list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
+  async list(roomId: string, { after, before, limit, from }: MessageRange): Promise<MessagePage> {
     const [afterMs, afterSeq] = after === undefined ? BEFORE_ALL : messageKey(after);
     const [beforeMs, beforeSeq] = before === undefined ? AFTER_ALL : messageKey(before);
-    const { rows } = await this.pool.query<{ message: Message }>(LIST_RANGE, [
+    const fromOldest = from === 'oldest';
+    const statement = fromOldest ? LIST_RANGE_FROM_OLDEST : LIST_RANGE;
+    const { rows } = await this.db.query<{ message: Message }>(statement, [
       roomId,
       afterMs,
       afterSeq,
@@ -67,21 +77,15 @@ export class PostgresArchive implements Archive {
       beforeSeq,
       pageSize(limit) + 1,
     ]);
-    const hasMore = rows.length > limit;
-    return {
-      messages: rows
-        .slice(0, limit)
-        .map((row) => row.message)
-        .reverse(),
-      hasMore,
-    };
+    const page = rows.slice(0, limit).map((row) => row.message);
+    return { messages: fromOldest ? page : page.reverse(), hasMore: rows.length > limit };
   }
 
   async search({ query, roomIds, before, limit }: SearchRequest): Promise<SearchPage> {
     const tsQuery = prefixTsQuery(query);
     if (tsQuery === null || roomIds.length === 0) return { messages: [], hasMore: false };
     const [beforeMs, beforeSeq] = before === undefined ? AFTER_ALL : messageKey(before);
-    const { rows } = await this.pool.query<{ message: Message }>(SEARCH, [
+    const { rows } = await this.db.query<{ message: Message }>(SEARCH, [
       tsQuery,
       roomIds,
       beforeMs,
@@ -95,7 +99,7 @@ export class PostgresArchive implements Archive {
   }
 
   async close(): Promise<void> {
-    if (this.options.ownsPool) await this.pool.end();
+    await this.options.close?.();
   }
 }
 

@@ -33,13 +33,14 @@ export function message(roomId: string, id: string, text = `message ${id}`): Mes
 }
 
 /** MessageLog.list's contract over a sorted list of ids. */
-function expected(ids: string[], { after, before, limit }: MessageRange) {
+function expected(ids: string[], { after, before, limit, from }: MessageRange) {
   const inRange = ids.filter(
     (id) =>
       (after === undefined || compareMessageIds(id, after) > 0) &&
       (before === undefined || compareMessageIds(id, before) < 0),
   );
-  return { ids: inRange.slice(-limit), hasMore: inRange.length > limit };
+  const page = from === 'oldest' ? inRange.slice(0, limit) : inRange.slice(-limit);
+  return { ids: page, hasMore: inRange.length > limit };
 }
 
 const idsOf = (messages: Message[]) => messages.map((m) => m.id);
@@ -172,22 +173,25 @@ export function describeArchiveContract(name: string, twin: ArchiveTwin): void {
           cursors.push('1600000000000-0', '1800000000000-0');
           for (const after of cursors)
             for (const before of cursors)
-              for (const limit of [1, 7, 100, 5000]) {
-                const page = await archive.list(room, { after, before, limit });
-                const want = expected(ids, { after, before, limit });
-                expect({
-                  after,
-                  before,
-                  limit,
-                  ids: idsOf(page.messages),
-                  hasMore: page.hasMore,
-                }).toEqual({
-                  after,
-                  before,
-                  limit,
-                  ...want,
-                });
-              }
+              for (const limit of [1, 7, 100, 5000])
+                for (const from of ['newest', 'oldest'] as const) {
+                  const page = await archive.list(room, { after, before, limit, from });
+                  const want = expected(ids, { after, before, limit, from });
+                  expect({
+                    after,
+                    before,
+                    limit,
+                    from,
+                    ids: idsOf(page.messages),
+                    hasMore: page.hasMore,
+                  }).toEqual({
+                    after,
+                    before,
+                    limit,
+                    from,
+                    ...want,
+                  });
+                }
         });
       });
 

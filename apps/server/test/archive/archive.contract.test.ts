@@ -2,6 +2,7 @@ import { PostgresServer } from '@chat/testkit';
 import { PostgresArchive } from '../../src/postgres/archive';
 import { migrate } from '../../src/postgres/migrate';
 import { createPostgresPool } from '../../src/postgres/pool';
+import { poolSqlClient } from '../../src/postgres/sql-client';
 import { describeArchiveContract } from './archive-contract';
 
 let server: PostgresServer | undefined;
@@ -13,7 +14,7 @@ describeArchiveContract('PostgreSQL', {
   async create() {
     const pool = createPostgresPool(await server!.createDatabase('archive_contract'));
     await migrate(pool);
-    return new PostgresArchive(pool, { ownsPool: true });
+    return new PostgresArchive(poolSqlClient(pool), { close: () => pool.end() });
   },
   async stop() {
     await server?.destroy();

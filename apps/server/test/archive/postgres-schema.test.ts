@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { LIST_RANGE, PostgresArchive, SEARCH } from '../../src/postgres/archive';
 import { migrate } from '../../src/postgres/migrate';
 import { createPostgresPool } from '../../src/postgres/pool';
+import { poolSqlClient } from '../../src/postgres/sql-client';
 import { message } from './archive-contract';
 
 /*
@@ -55,7 +56,7 @@ describe('query plans', () => {
   beforeAll(async () => {
     db = pool(await server.createDatabase('plans'));
     await migrate(db);
-    const archive = new PostgresArchive(db);
+    const archive = new PostgresArchive(poolSqlClient(db));
     const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
     for (let room = 0; room < 5; room += 1) {
       const batch = Array.from({ length: 2000 }, (_, i) =>
