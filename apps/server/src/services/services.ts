@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { Accounts } from './accounts';
+import { History } from './history';
 import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
@@ -25,7 +26,7 @@ export function createServices(
   metrics: Metrics,
   logger: Logger,
 ): Services {
-  const rooms = new Rooms(backend, config.roomsPageMax);
+  const rooms = new Rooms(backend, config.roomsPageMax, new History(backend, metrics));
   return {
     accounts: new Accounts(backend, config.sessionTtlSec, {
       sessionIdleTtlSec: config.sessionIdleTtlSec,
