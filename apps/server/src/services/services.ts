@@ -8,6 +8,7 @@ import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
 import { Rooms } from './rooms';
+import { Search } from './search';
 import { Typing } from './typing';
 
 /** The use cases, shared by HTTP routes and socket handlers. */
@@ -18,6 +19,7 @@ export interface Services {
   presence: Presence;
   onlineList: OnlineList;
   typing: Typing;
+  search: Search;
 }
 
 export function createServices(
@@ -52,5 +54,6 @@ export function createServices(
     ),
     onlineList: new OnlineList(backend, config.presenceCacheMs),
     typing: new Typing(backend),
+    search: new Search(backend, rooms, metrics),
   };
 }

@@ -95,6 +95,13 @@ test('PostgreSQL stopped: sends go on, history serves Redis, the older page answ
     limit: 5,
   });
   expect(inside).toEqual({ messages: inRedis.slice(1, 6), hasMore: true });
+  // Search has no fallback: 503 while the archive is away.
+  const search = await http(cluster.url(1), 'GET', '/api/search?q=early', { token: alice.token });
+  expect(search).toEqual({
+    status: 503,
+    body: { error: { code: 'unavailable', message: expect.any(String) } },
+  });
+  expect(await metric(cluster.url(1), 'chat_archive_read_errors_total', 'op="search"')).toBe(1);
   // Ready all the same (the balancer keeps the instance), and the body says why history is short.
   expect(await readiness(cluster.url(0))).toEqual({
     status: 200,
@@ -113,6 +120,15 @@ test('PostgreSQL stopped: sends go on, history serves Redis, the older page answ
   const everything = [...archived, ...during];
   expect(ids(await pageBackToFirst(both(), alice.token, roomId, 7))).toEqual(ids(everything));
   expect(ids(await pageForwardFromFirst(both(), alice.token, roomId, 50))).toEqual(ids(everything));
+  const found = await http<{ messages: Message[] }>(
+    cluster.url(1),
+    'GET',
+    '/api/search?q=early&limit=50',
+    {
+      token: alice.token,
+    },
+  );
+  expect(ids(found.body.messages)).toEqual(ids([...archived].reverse().slice(0, 50)));
   expect(
     await metric(cluster.url(0), 'chat_archive_read_seconds_count', 'op="list"'),
   ).toBeGreaterThan(0);
