@@ -37,7 +37,9 @@ const SETTINGS = {
   ),
   /**
    * `postgres://` or `postgresql://`: the PostgreSQL archive of every message
-   * (issue 13; not read or written by the server yet). Unset: no archive.
+   * (written by the archiver): history beyond what Redis retains, and search. The
+   * server migrates the schema at start, in the background while it is
+   * unreachable, and never fails to start for it. Unset: no archive.
    */
   databaseUrl: setting(
     'DATABASE_URL',
