@@ -160,3 +160,33 @@ test('a rejoin from below the retained window is not complete, and history fills
   expect(rejoin.complete).toBe(true);
   expect(ids(rejoin.missed as Message[])).toEqual(ids(stored.slice(101)));
 });
+
+test('a page costs at most one archive query, and none inside the retained window', async () => {
+  const alice = await cluster.userOn(0);
+  const roomId = await createRoom(cluster.url(0), alice.token);
+  await join(alice.socket, roomId);
+  const stored = await fill([alice.socket], roomId, 80, 'cost');
+  await archiveAndTrim(cluster.servers[0]!.backend, redis(), roomId, 40);
+  const archiveReads = async () => {
+    const metric = await cluster.servers[1]!.metrics.archiveReads.get();
+    const count = metric.values.find(
+      (value) =>
+        value.metricName === 'chat_archive_read_seconds_count' && value.labels.op === 'list',
+    );
+    return count?.value ?? 0;
+  };
+  const readsOf = async (query: Record<string, string | number>) => {
+    const before = await archiveReads();
+    await historyPage(cluster.url(1), alice.token, roomId, query);
+    return (await archiveReads()) - before;
+  };
+  // Inside the window (40 retained: stored[40..79]).
+  expect(await readsOf({ limit: 10 })).toBe(0);
+  expect(await readsOf({ after: stored[50]!.id, limit: 100 })).toBe(0);
+  expect(await readsOf({ from: 'oldest', after: stored[40]!.id, limit: 5 })).toBe(0);
+  // Reaching below it: one query each, whatever the page size.
+  expect(await readsOf({ limit: 100 })).toBe(1);
+  expect(await readsOf({ limit: 40 })).toBe(1);
+  expect(await readsOf({ before: stored[45]!.id, limit: 30 })).toBe(1);
+  expect(await readsOf({ from: 'oldest', limit: 100 })).toBe(1);
+});
