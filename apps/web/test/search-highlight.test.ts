@@ -67,7 +67,9 @@ describe('search highlighting', () => {
     const emoji = '😀'.repeat(100);
     const excerpt = excerptAround(`${emoji}target${emoji}`, queryWords('target'), 50);
     expect(excerpt).toContain('target');
-    expect(excerpt).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(excerpt).not.toMatch(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+    );
   });
 
   it('gives a long result an excerpt with its matched words marked', () => {
