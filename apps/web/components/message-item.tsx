@@ -7,6 +7,8 @@ type MessageRow = Extract<TimelineRow, { kind: 'message' }>;
 
 interface Props {
   row: MessageRow;
+  /** The message the room was opened at (a search result): highlighted. */
+  focused?: boolean;
   onRetry: (clientId: string) => void;
 }
 
@@ -22,6 +24,7 @@ export const MessageItem = memo(MessageItemView, (before, after) => {
   // Rows are rebuilt on every change; the message objects inside them are not.
   return (
     before.onRetry === after.onRetry &&
+    before.focused === after.focused &&
     before.row.key === after.row.key &&
     before.row.entry.message === after.row.entry.message &&
     before.row.entry.status === after.row.entry.status &&
@@ -30,7 +33,7 @@ export const MessageItem = memo(MessageItemView, (before, after) => {
   );
 });
 
-function MessageItemView({ row, onRetry }: Props) {
+function MessageItemView({ row, focused = false, onRetry }: Props) {
   const { entry, own, startsGroup } = row;
   const { message, status } = entry;
   const date = new Date(message.createdAt);
@@ -45,7 +48,11 @@ function MessageItemView({ row, onRetry }: Props) {
       data-client-id={message.clientId}
       data-status={status}
       data-own={own}
-      className={`group flex flex-col px-4 ${own ? 'items-end' : 'items-start'} ${startsGroup ? 'mt-3' : 'mt-0.5'}`}
+      data-focused={focused}
+      aria-current={focused ? 'true' : undefined}
+      className={`group flex flex-col px-4 ${own ? 'items-end' : 'items-start'} ${startsGroup ? 'mt-3' : 'mt-0.5'} ${
+        focused ? 'bg-amber-50 py-1 dark:bg-amber-950/40' : ''
+      }`}
     >
       {startsGroup ? (
         <p
@@ -74,7 +81,7 @@ function MessageItemView({ row, onRetry }: Props) {
               : `bg-white text-zinc-900 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700 ${startsGroup ? 'rounded-tl-md' : ''}`
           } ${status === 'pending' ? 'opacity-60' : ''} ${
             status === 'failed' ? 'ring-2 ring-red-500' : ''
-          }`}
+          } ${focused ? 'ring-2 ring-amber-400 dark:ring-amber-400/80' : ''}`}
           data-testid="message-text"
         >
           <MessageText text={message.text} own={own} />
