@@ -51,7 +51,7 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
       data-focused={focused}
       aria-current={focused ? 'true' : undefined}
       className={`group flex flex-col px-4 ${own ? 'items-end' : 'items-start'} ${startsGroup ? 'mt-3' : 'mt-0.5'} ${
-        focused ? 'bg-amber-50 py-1 dark:bg-amber-950/40' : ''
+        focused ? 'bg-amber-100/60 py-1 dark:bg-amber-900/25' : ''
       }`}
     >
       {startsGroup ? (
@@ -78,10 +78,16 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
           className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
             own
               ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
-              : `bg-white text-zinc-900 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700 ${startsGroup ? 'rounded-tl-md' : ''}`
+              : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
           } ${status === 'pending' ? 'opacity-60' : ''} ${
-            status === 'failed' ? 'ring-2 ring-red-500' : ''
-          } ${focused ? 'ring-2 ring-amber-400 dark:ring-amber-400/80' : ''}`}
+            status === 'failed'
+              ? 'ring-2 ring-red-500'
+              : focused
+                ? 'ring-2 ring-amber-400 dark:ring-amber-400/80'
+                : own
+                  ? ''
+                  : 'ring-1 ring-zinc-200 dark:ring-zinc-700'
+          }`}
           data-testid="message-text"
         >
           <MessageText text={message.text} own={own} />

@@ -123,7 +123,9 @@ export function SearchBox({ api, rooms, selfUsername, activeRoom, onOpen }: Prop
         <kbd
           id={`${id}-hint`}
           aria-label="Shortcut: Control K or slash"
-          className="pointer-events-none absolute top-1/2 right-2 hidden -translate-y-1/2 rounded-sm border border-zinc-300 px-1 font-sans text-[10px] text-zinc-500 sm:block dark:border-zinc-700 dark:text-zinc-400"
+          className={`pointer-events-none absolute top-1/2 right-2 hidden -translate-y-1/2 rounded-sm border border-zinc-300 px-1 font-sans text-[10px] text-zinc-500 dark:border-zinc-700 dark:text-zinc-400 ${
+            text ? '' : 'sm:block'
+          }`}
         >
           Ctrl K
         </kbd>
@@ -142,6 +144,9 @@ export function SearchBox({ api, rooms, selfUsername, activeRoom, onOpen }: Prop
               data-testid="search-status"
             >
               {statusText(search.status, results.length, search.hasMore, search.query)}
+              {search.status === 'done' && results.length > 0 && (
+                <span className="hidden sm:inline"> · ↑↓ to choose, Enter to open</span>
+              )}
             </p>
             {activeRoom && (
               <label className="flex shrink-0 cursor-pointer items-center gap-1.5 text-zinc-700 dark:text-zinc-300">
@@ -212,8 +217,7 @@ function statusText(status: string, count: number, hasMore: boolean, query: stri
   if (status === 'searching') return 'Searching…';
   if (status === 'error') return 'Search failed';
   if (count === 0) return `No messages match “${query}”`;
-  const noun = count === 1 ? 'result' : 'results';
-  return `${count}${hasMore ? '+' : ''} ${noun} · ↑↓ to choose, Enter to open`;
+  return `${count}${hasMore ? '+' : ''} ${count === 1 ? 'result' : 'results'}`;
 }
 
 function SearchIcon() {
