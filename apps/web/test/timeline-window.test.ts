@@ -188,6 +188,31 @@ describe('a room opened at a message it does not show', () => {
     expect(shown()).toEqual(range(10, 160));
   });
 
+  it('shows why a catch-up failed, keeps the window, and lets it go on after the room is rejoined', async () => {
+    const { room, socket, history, store, timeline, shown } = setup(120);
+    history.mockRejectedValueOnce(new Error('down'));
+    socket.connect();
+    store.open('r1');
+    await flush();
+    const join = socket.answers['room:join']!;
+    socket.answers['room:join'] = async () => ({
+      ok: false,
+      error: { code: 'unavailable', message: 'store down' },
+    });
+    await store.openAt('r1', id(80));
+    expect(timeline().window).toMatchObject({ newer: 'more', error: 'Store down' });
+    expect(shown()).toEqual(range(30, 120));
+
+    socket.disconnect();
+    socket.answers['room:join'] = join;
+    room.add();
+    socket.connect();
+    await flush();
+    expect(timeline().window?.error).toBeNull();
+    await pageToLiveEnd(store, timeline);
+    expect(shown()).toEqual(range(30, 121));
+  });
+
   it('drops the answers of a window replaced or closed meanwhile', async () => {
     const { socket, history, store, timeline, shown } = setup(300);
     socket.connect();
