@@ -35,6 +35,8 @@ export function SearchBox({ api, rooms, selfUsername, activeRoom, onOpen }: Prop
   const [expanded, setExpanded] = useState(false);
   const [roomOnly, setRoomOnly] = useState(false);
   const [active, setActive] = useState(0);
+  // The app renders in the browser only (components/client-root.tsx), so navigator is there.
+  const [mac] = useState(() => /Mac|iPhone|iPad/.test(navigator.platform));
   useSearchShortcut(input);
 
   const scope = roomOnly && activeRoom ? activeRoom.id : null;
@@ -122,12 +124,12 @@ export function SearchBox({ api, rooms, selfUsername, activeRoom, onOpen }: Prop
         />
         <kbd
           id={`${id}-hint`}
-          aria-label="Shortcut: Control K or slash"
+          aria-label={`Shortcut: ${mac ? 'Command' : 'Control'} K, or slash`}
           className={`pointer-events-none absolute top-1/2 right-2 hidden -translate-y-1/2 rounded-sm border border-zinc-300 px-1 font-sans text-[10px] text-zinc-500 dark:border-zinc-700 dark:text-zinc-400 ${
             text ? '' : 'sm:block'
           }`}
         >
-          Ctrl K
+          {mac ? '⌘K' : 'Ctrl K'}
         </kbd>
       </div>
 
