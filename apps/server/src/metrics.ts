@@ -65,6 +65,24 @@ export function createMetrics(instanceId: string) {
       help: 'Connections closed for sending events faster than SOCKET_EVENTS_PER_SEC',
       registers: [registry],
     }),
+    archiveReads: new Histogram({
+      name: 'chat_archive_read_seconds',
+      help: 'Reads of the PostgreSQL archive, by operation (list = a history page beyond Redis, search)',
+      labelNames: ['op'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    archiveReadErrors: new Counter({
+      name: 'chat_archive_read_errors_total',
+      help: 'Archive reads that failed (history then serves what Redis has; search answers 503), by operation',
+      labelNames: ['op'] as const,
+      registers: [registry],
+    }),
+    archiveAvailable: new Gauge({
+      name: 'chat_archive_available',
+      help: 'The archive answered its last check or read (1) or not (0); absent without an archive',
+      registers: [registry],
+    }),
     dropped: new Counter({
       name: 'chat_pubsub_dropped_total',
       help: 'Pub/Sub payloads dropped because they were not ours or malformed',

@@ -295,6 +295,12 @@ export interface ReadStateStore {
 export interface Health {
   /** Resolves when the stores and the subscriptions all answer; rejects otherwise. */
   check(): Promise<void>;
+  /**
+   * With an archive: resolves when it answers (schema migrated, database reachable); rejects
+   * otherwise. Kept apart from `check`: a down archive must not take every instance out of
+   * the balancer, as sends and recent history do not need it.
+   */
+  checkArchive?(): Promise<void>;
 }
 
 /** Everything the core needs from the outside world, in one bundle. */

@@ -219,26 +219,34 @@ describe.each(implementations)('%s backend', (_name, make) => {
         createdAt: new Date(messageIdTime(stored[0]!.id)).toISOString(),
       });
       const all = { limit: 100 };
+      // Whatever the range, every page names the oldest message the log retains.
+      const oldestRetained = stored[0]!.id;
       expect(await backend.messageLog.list(roomId, { ...all, after: stored[1]!.id })).toEqual({
         messages: stored.slice(2),
         hasMore: false,
+        oldestRetained,
       });
       expect(await backend.messageLog.list(roomId, { ...all, after: stored[4]!.id })).toEqual({
         messages: [],
         hasMore: false,
+        oldestRetained,
       });
       expect(await backend.messageLog.list(roomId, { ...all, after: '0-0' })).toEqual({
         messages: stored,
         hasMore: false,
+        oldestRetained,
       });
       expect(await backend.messageLog.list(roomId, { limit: 2 })).toEqual({
         messages: stored.slice(3),
         hasMore: true,
+        oldestRetained,
       });
       expect(await backend.messageLog.list(roomId, { before: stored[3]!.id, limit: 10 })).toEqual({
         messages: stored.slice(0, 3),
         hasMore: false,
+        oldestRetained,
       });
+      // A room that retains nothing has no oldest id.
       expect(await backend.messageLog.list('empty-room', { limit: 10 })).toEqual({
         messages: [],
         hasMore: false,
@@ -248,10 +256,12 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(await backend.messageLog.list(roomId, { ...between, limit: 2 })).toEqual({
         messages: stored.slice(2, 4),
         hasMore: true,
+        oldestRetained,
       });
       expect(await backend.messageLog.list(roomId, { ...between, limit: 3 })).toEqual({
         messages: stored.slice(1, 4),
         hasMore: false,
+        oldestRetained,
       });
       expect(
         await backend.messageLog.list(roomId, {
@@ -259,14 +269,68 @@ describe.each(implementations)('%s backend', (_name, make) => {
           before: stored[1]!.id,
           limit: 5,
         }),
-      ).toEqual({ messages: [], hasMore: false });
+      ).toEqual({ messages: [], hasMore: false, oldestRetained });
       expect(await backend.messageLog.list(roomId, { before: '0-0', limit: 5 })).toEqual({
         messages: [],
         hasMore: false,
+        oldestRetained,
       });
 
       await waitFor(() => relayed.length >= 5);
       expect(relayed).toEqual(stored);
+    });
+
+    test("pages from the range's oldest end with from: 'oldest', with the same range rules", async () => {
+      const roomId = randomUUID();
+      const stored: Message[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const result = await backend.messageLog.append(request(roomId, `o${i}`), unlimited);
+        if (result.status !== 'stored') throw new Error(result.status);
+        stored.push(result.message);
+      }
+      const oldestRetained = stored[0]!.id;
+      const oldest = { from: 'oldest' as const };
+      expect(await backend.messageLog.list(roomId, { ...oldest, limit: 2 })).toEqual({
+        messages: stored.slice(0, 2),
+        hasMore: true,
+        oldestRetained,
+      });
+      expect(
+        await backend.messageLog.list(roomId, { ...oldest, after: stored[1]!.id, limit: 2 }),
+      ).toEqual({ messages: stored.slice(2, 4), hasMore: true, oldestRetained });
+      expect(
+        await backend.messageLog.list(roomId, { ...oldest, after: stored[2]!.id, limit: 2 }),
+      ).toEqual({ messages: stored.slice(3), hasMore: false, oldestRetained });
+      // Both ends: the oldest `limit` inside the open range; `hasMore` when newer ones remain in it.
+      const between = { ...oldest, after: stored[0]!.id, before: stored[4]!.id };
+      expect(await backend.messageLog.list(roomId, { ...between, limit: 2 })).toEqual({
+        messages: stored.slice(1, 3),
+        hasMore: true,
+        oldestRetained,
+      });
+      expect(await backend.messageLog.list(roomId, { ...between, limit: 3 })).toEqual({
+        messages: stored.slice(1, 4),
+        hasMore: false,
+        oldestRetained,
+      });
+      expect(
+        await backend.messageLog.list(roomId, { ...oldest, after: stored[4]!.id, limit: 3 }),
+      ).toEqual({ messages: [], hasMore: false, oldestRetained });
+      expect(await backend.messageLog.list(roomId, { ...oldest, before: '0-0', limit: 3 })).toEqual(
+        { messages: [], hasMore: false, oldestRetained },
+      );
+      expect(
+        await backend.messageLog.list(roomId, {
+          ...oldest,
+          after: stored[3]!.id,
+          before: stored[1]!.id,
+          limit: 3,
+        }),
+      ).toEqual({ messages: [], hasMore: false, oldestRetained });
+      expect(await backend.messageLog.list(randomUUID(), { ...oldest, limit: 3 })).toEqual({
+        messages: [],
+        hasMore: false,
+      });
     });
 
     test('a repeated (user, clientId) returns the original and publishes nothing', async () => {
@@ -314,11 +378,23 @@ describe.each(implementations)('%s backend', (_name, make) => {
       const roomId = randomUUID();
       for (let i = 0; i < 300; i += 1)
         await backend.messageLog.append(request(roomId, `k${i}`), unlimited);
-      const { messages: kept } = await backend.messageLog.list(roomId, { limit: 1000 });
+      const page = await backend.messageLog.list(roomId, { limit: 1000 });
+      const kept = page.messages;
       // Redis trims approximately (whole nodes of the stream): at least 50, and far below 300.
       expect(kept.length).toBeGreaterThanOrEqual(50);
       expect(kept.length).toBeLessThan(300);
       expect(kept.at(-1)!.clientId).toBe('k299');
+      // The oldest retained id is the first kept message, also for a page that does not reach it.
+      expect(page.oldestRetained).toBe(kept[0]!.id);
+      const newest = await backend.messageLog.list(roomId, { limit: 1 });
+      expect(newest.oldestRetained).toBe(kept[0]!.id);
+      expect(newest.messages).toEqual(kept.slice(-1));
+      const forward = await backend.messageLog.list(roomId, { from: 'oldest', limit: 2 });
+      expect(forward).toEqual({
+        messages: kept.slice(0, 2),
+        hasMore: true,
+        oldestRetained: kept[0]!.id,
+      });
     });
 
     test('delivers live messages asynchronously, never inside the append call', async () => {

@@ -42,6 +42,7 @@ const SUPERUSER = 'postgres';
  */
 export class PostgresServer implements Service {
   private current: ManagedProcess | undefined;
+  private spawnOptions: Parameters<typeof ManagedProcess.spawn>[0] | undefined;
 
   private constructor(
     readonly name: string,
@@ -91,7 +92,7 @@ export class PostgresServer implements Service {
         full_page_writes: 'off',
         ...options.settings,
       };
-      const started = await ManagedProcess.spawn({
+      server.spawnOptions = {
         name,
         command: path.join(binDir, 'postgres'),
         args: [
@@ -107,9 +108,8 @@ export class PostgresServer implements Service {
         env: cleanEnv(),
         user,
         logFile: options.logFile,
-      });
-      server.current = started;
-      await started.waitForOutput(READY);
+      };
+      await server.launch();
     } catch (error) {
       await server.destroy();
       throw error;
@@ -144,6 +144,23 @@ export class PostgresServer implements Service {
       env: cleanEnv(),
     });
     return this.urlOf(database);
+  }
+
+  /**
+   * Starts the server (again, after `stop`) on the same port with the same data folder: its
+   * databases and their rows survive, as after a PostgreSQL outage.
+   */
+  async launch(): Promise<void> {
+    if (this.current?.running) throw new Error(`${this.name} is already running`);
+    if (!this.spawnOptions) throw new Error(`${this.name} was never initialised`);
+    const started = await ManagedProcess.spawn(this.spawnOptions);
+    this.current = started;
+    try {
+      await started.waitForOutput(READY);
+    } catch (error) {
+      await started.stop('SIGKILL');
+      throw error;
+    }
   }
 
   /** Stops the server with a fast shutdown (SIGINT: sessions are ended, nothing waits for them). */

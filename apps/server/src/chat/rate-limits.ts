@@ -39,4 +39,9 @@ export const RATE_POLICIES = {
   roomList: { ratePerSec: 2, burst: 100 },
   /** `GET /api/presence` per user (each page counts). */
   presenceList: { ratePerSec: 2, burst: 100 },
+  /**
+   * `GET /api/search` per user (each page counts): a full-text query of PostgreSQL over every
+   * room the user may read. The burst covers typing a query word by word and paging on.
+   */
+  search: { ratePerSec: 1, burst: 30 },
 } as const satisfies Record<string, RatePolicy>;

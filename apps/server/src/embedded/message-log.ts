@@ -5,8 +5,8 @@ import type {
   AppendResult,
   MessageLimits,
   MessageLog,
-  MessagePage,
   MessageRange,
+  RetainedPage,
 } from '../ports';
 import { InProcessChannel } from './in-process-channel';
 
@@ -70,15 +70,20 @@ export class EmbeddedMessageLog implements MessageLog {
     return Promise.resolve({ status: 'stored', message });
   }
 
-  list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
+  list(roomId: string, { after, before, limit, from }: MessageRange): Promise<RetainedPage> {
     const history = this.rooms.get(roomId) ?? [];
     const first = after === undefined ? 0 : this.indexAfter(history, after);
     const end = before === undefined ? history.length : this.indexAfter(history, before, true);
-    const start = Math.max(first, end - limit);
-    return Promise.resolve({
-      messages: start < end ? history.slice(start, end) : [],
-      hasMore: start > first,
-    });
+    const [start, stop] =
+      from === 'oldest'
+        ? [first, Math.min(end, first + limit)]
+        : [Math.max(first, end - limit), end];
+    const page: RetainedPage = {
+      messages: start < stop ? history.slice(start, stop) : [],
+      hasMore: start > first || stop < end,
+    };
+    if (history.length > 0) page.oldestRetained = history[0]!.id;
+    return Promise.resolve(page);
   }
 
   onMessage(handler: (message: Message) => void): void {

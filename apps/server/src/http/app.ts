@@ -18,6 +18,7 @@ import { registerAuthRoutes } from './auth-routes';
 import { registerDebugRoutes } from './debug-routes';
 import { registerHealthRoutes } from './health-routes';
 import { registerRoomRoutes } from './room-routes';
+import { registerSearchRoutes } from './search-routes';
 import { guardCookieRequests } from './session-cookie';
 
 export interface HttpDeps {
@@ -86,6 +87,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerRoomRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   if (deps.debugHooks) registerDebugRoutes(app);
   return app;
 }

@@ -50,8 +50,8 @@ export function registerRoomRoutes(app: FastifyInstance, { services }: HttpDeps)
     async (request): Promise<HistoryResponse> => {
       const { user } = await requireIdentity(accounts, request);
       const roomId = parseInput(idSchema, request.params.id);
-      const { after, before, limit } = parseInput(historyQuerySchema, request.query);
-      return rooms.history(user, roomId, { after, before, limit });
+      const { after, before, limit, from } = parseInput(historyQuerySchema, request.query);
+      return rooms.history(user, roomId, { after, before, limit, from });
     },
   );
 

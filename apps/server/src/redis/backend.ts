@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
+import { ArchiveDatabase } from '../postgres/archive-database';
 import type { Backend } from '../ports';
 import { createRedisConnection, isAuthError } from './connection';
 import { RedisEventBus } from './event-bus';
@@ -21,7 +22,9 @@ export class RedisStartupError extends Error {}
 /**
  * The Redis backend: two connections per instance, one for commands and
  * scripts, one subscribed to MESSAGES (RedisMessageLog) and EVENTS
- * (RedisEventBus).
+ * (RedisEventBus); with DATABASE_URL, the PostgreSQL archive behind the
+ * MessageLog (read only here: the archiver writes it), which never stops the
+ * instance from starting or sending.
  */
 export function createRedisBackend(
   config: Config,
@@ -33,6 +36,9 @@ export function createRedisBackend(
   const subscriber = new RedisSubscriber(subscriberConnection);
   const keys = redisKeys(config.redisKeyPrefix);
   const scripts = registerScripts(commands);
+  const archiveDatabase = config.databaseUrl
+    ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
+    : undefined;
 
   return {
     kind: 'redis',
@@ -45,6 +51,7 @@ export function createRedisBackend(
       instanceId: config.instanceId,
       onDropped: hooks.onDropped,
     }),
+    archive: archiveDatabase?.archive,
     eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
     rateLimiter: new RedisRateLimiter(scripts, keys),
     presence: new RedisPresenceStore(scripts, keys, {
@@ -57,6 +64,7 @@ export function createRedisBackend(
         if (subscriber.status !== 'ready') throw new Error(`subscriber is ${subscriber.status}`);
         await commands.ping();
       },
+      checkArchive: archiveDatabase && (() => archiveDatabase.check()),
     },
     async start() {
       const deadline = config.redisConnectTimeoutMs;
@@ -67,9 +75,14 @@ export function createRedisBackend(
         waitReady(subscriberConnection, deadline, where),
       ]);
       await subscriber.start();
+      await archiveDatabase?.start();
     },
     async close() {
-      await Promise.allSettled([quit(commands), quit(subscriberConnection)]);
+      await Promise.allSettled([
+        quit(commands),
+        quit(subscriberConnection),
+        archiveDatabase?.close(),
+      ]);
     },
   };
 }

