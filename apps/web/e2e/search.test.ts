@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import pg from 'pg';
 import type { Message, SearchResponse } from '@chat/shared';
+import { PostgresArchive } from '../../server/src/postgres/archive';
+import { poolSqlClient } from '../../server/src/postgres/sql-client';
 import {
   connect,
   createRoom as createRoomViaApi,
@@ -11,15 +11,17 @@ import {
   send as sendViaSocket,
   uniqueName,
 } from '../../server/test/support/clients';
+import { postgresForSuite } from './support/postgres';
 import { openPage, stackForSuite } from './support/stack';
 import { register, sentMessage, shownTexts } from './support/ui';
 
 /*
- * Search in a real headless Chromium, against the real server in embedded
- * mode (search on its PGlite archive, every message archived as it is
- * stored; DATA_DIR a temp folder): a prefix finds the messages of rooms the
- * reader may read, with the matched words marked, and never one of a private
- * room they are not in. Opening an old result (170 messages back, older than
+ * Search in a real headless Chromium, against a real server in Redis mode with
+ * a real PostgreSQL archive (DATABASE_URL; the test kit's PostgreSQL on a free
+ * port). Until the archiver (branch i13-archiver) lands, the test archives
+ * the messages it sent itself, as the server suites' stand-in does: a prefix
+ * finds the messages of rooms the reader may read, with the matched words
+ * marked, and never one of a private room they are not in. Opening an old result (170 messages back, older than
  * the room's first page) shows it highlighted among its neighbours, apart
  * from the live end; scrolling down pages forward until the view joins the
  * live end, every message once and in order, and live messages show again,
@@ -28,10 +30,20 @@ import { register, sentMessage, shownTexts } from './support/ui';
 
 jest.setTimeout(120_000);
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-search-e2e-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// PostgreSQL first: its beforeAll runs before the stack's, which reads the URL.
+const postgres = postgresForSuite('search_e2e');
+const stack = stackForSuite(1, () => ({ DATABASE_URL: postgres.databaseUrl, RATE_LIMITS: 'off' }));
 
-const stack = stackForSuite(1, { REDIS_URL: undefined, DATA_DIR: dataDir, RATE_LIMITS: 'off' });
+/** The archiver's stand-in: writes the messages into the archive the server searches. */
+async function archive(messages: Message[]): Promise<void> {
+  const pool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 1 });
+  const archive = new PostgresArchive(poolSqlClient(pool), { close: () => pool.end() });
+  try {
+    expect(await archive.writeBatch(messages)).toBe(messages.length);
+  } finally {
+    await archive.close();
+  }
+}
 
 const WORD = 'zebracorn';
 const FILLER = 170;
@@ -49,15 +61,19 @@ it('finds by prefix in readable rooms only, and opens an old result at its place
     await join(socket, lobby);
     await join(socket, secret);
     const texts: string[] = [];
+    const stored: Message[] = [];
     const say = async (text: string) => {
       texts.push(text);
-      return sendViaSocket(socket, lobby, text);
+      const message = await sendViaSocket(socket, lobby, text);
+      stored.push(message);
+      return message;
     };
     for (let i = 1; i <= 5; i += 1) await say(`before ${i}`);
     const old = await say(`the first ${WORD} of the room`);
     for (let i = 1; i <= FILLER; i += 1) await say(`filler ${pad(i)}`);
     await say(`a recent ${WORD.toUpperCase()} sighting`);
-    await sendViaSocket(socket, secret, `a secret ${WORD} nobody else reads`);
+    stored.push(await sendViaSocket(socket, secret, `a secret ${WORD} nobody else reads`));
+    await archive(stored);
 
     // The private message is indexed: its absence from Bob's results means something.
     const own = await http<SearchResponse>(base, 'GET', `/api/search?q=${WORD.slice(0, 5)}`, {
@@ -138,10 +154,10 @@ it('finds by prefix in readable rooms only, and opens an old result at its place
 
     // Joined to the live end: a new live message appears.
     const live = `live after joining ${Date.now()}`;
-    const stored: Message = await sendViaSocket(socket, lobby, live);
+    const last = await sendViaSocket(socket, lobby, live);
     await sentMessage(page, live);
     expect((await shownTexts(page)).at(-1)).toBe(live);
-    expect(await page.locator(`[data-message-id="${stored.id}"]`).count()).toBe(1);
+    expect(await page.locator(`[data-message-id="${last.id}"]`).count()).toBe(1);
     expect(log.errors).toEqual([]);
     expect(log.cspViolations).toEqual([]);
   } finally {

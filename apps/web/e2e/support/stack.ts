@@ -107,11 +107,13 @@ export async function startStack(
  */
 export function stackForSuite(
   count = 2,
-  serverEnv: Record<string, string | undefined> = {},
+  /** A function when a value is known only once an earlier `beforeAll` ran (a database's URL). */
+  serverEnv: Record<string, string | undefined> | (() => Record<string, string | undefined>) = {},
 ): Stack {
   const stack = {} as Stack;
   beforeAll(async () => {
-    Object.assign(stack, await startStack(count, serverEnv));
+    const env = typeof serverEnv === 'function' ? serverEnv() : serverEnv;
+    Object.assign(stack, await startStack(count, env));
   }, 90_000);
   afterAll(() => stopStack(stack));
   return stack;
