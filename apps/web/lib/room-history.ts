@@ -84,9 +84,10 @@ export class RoomHistory {
    * just before it, or from the room's start when it is the first).
    */
   async openAt(roomId: string, messageId: string): Promise<void> {
-    const generation = this.nextWindow(roomId);
     this.state.update(roomId, (t) => openedAt(t, messageId));
-    if (!this.state.get(roomId)?.window) return;
+    // Shown already (highlighted only): the window open, if any, goes on as it was.
+    if (this.state.get(roomId)?.window?.loaded !== false) return;
+    const generation = this.nextWindow(roomId);
     const limit = LIMITS.historyDefault;
     try {
       const older = await this.api.history(roomId, { before: messageId, limit });

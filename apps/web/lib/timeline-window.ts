@@ -62,14 +62,18 @@ const EMPTY_WINDOW: TimelineWindow = {
 
 /**
  * The room is opened at `messageId`: it is highlighted and, when the view
- * shows it already, nothing else changes; otherwise an empty window opens
- * (any window before is dropped), to be filled by `withWindowPages`.
+ * shows it already (the live run, or the window open), nothing else changes;
+ * otherwise a new, empty window opens (any window before is dropped), to be
+ * filled by `withWindowPages`.
  */
 export function openedAt(timeline: Timeline, messageId: string): Timeline {
-  const held =
-    !timeline.window &&
-    shownMessages(timeline).sent.some((m) => compareMessageIds(m.id, messageId) === 0);
-  return { ...timeline, focusId: messageId, window: held ? null : EMPTY_WINDOW, error: null };
+  const shown = shownMessages(timeline).sent.some((m) => compareMessageIds(m.id, messageId) === 0);
+  return {
+    ...timeline,
+    focusId: messageId,
+    window: shown ? timeline.window : { ...EMPTY_WINDOW },
+    error: null,
+  };
 }
 
 /**

@@ -250,6 +250,12 @@ describe('a room opened at a message it does not show', () => {
 
     await store.openAt('r1', id(20));
     expect(timeline().window).not.toBeNull();
+    // Another message of the open window: highlighted in place, the window kept as it is.
+    const window = timeline().window;
+    await store.openAt('r1', id(45));
+    expect(history.mock.calls.length).toBe(calls + 2);
+    expect(timeline().window).toBe(window);
+    expect(timeline().focusId).toBe(id(45));
     store.send('r1', 'hello');
     expect(timeline().window).toBeNull();
     expect(shown()).toEqual(range(251, 300));
