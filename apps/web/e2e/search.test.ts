@@ -34,12 +34,16 @@ jest.setTimeout(120_000);
 const postgres = postgresForSuite('search_e2e');
 const stack = stackForSuite(1, () => ({ DATABASE_URL: postgres.databaseUrl, RATE_LIMITS: 'off' }));
 
-/** The archiver's stand-in: writes the messages into the archive the server searches. */
+/**
+ * The archiver's stand-in: writes the messages into the archive the server searches (the
+ * server migrated its schema at start). Idempotent, as the archiver is: what one already
+ * wrote is skipped, so this stays right once a real archiver runs beside it.
+ */
 async function archive(messages: Message[]): Promise<void> {
   const pool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 1 });
   const archive = new PostgresArchive(poolSqlClient(pool), { close: () => pool.end() });
   try {
-    expect(await archive.writeBatch(messages)).toBe(messages.length);
+    await archive.writeBatch(messages);
   } finally {
     await archive.close();
   }
