@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import type { Message, SearchResponse } from '@chat/shared';
 import { SearchBox } from '../components/search-box';
-import type { ApiClient, SearchPage } from '../lib/api';
+import { ApiError, type ApiClient, type SearchPage } from '../lib/api';
 import type { ListedRoom } from '../lib/room-list';
 import { msg } from './support/timelines';
 
@@ -24,13 +24,10 @@ const results: Message[] = [
   msg('8-0', { text: 'say hello', roomId: 'gone' }),
 ];
 
-function setup() {
-  const search = jest.fn(
-    async (_page: SearchPage, _signal: AbortSignal): Promise<SearchResponse> => ({
-      messages: results,
-      hasMore: false,
-    }),
-  );
+function setup(
+  answer: () => Promise<SearchResponse> = async () => ({ messages: results, hasMore: false }),
+) {
+  const search = jest.fn((_page: SearchPage, _signal: AbortSignal) => answer());
   const onOpen = jest.fn();
   render(
     <>
@@ -105,6 +102,18 @@ describe('SearchBox', () => {
       jest.advanceTimersByTime(300);
     });
     expect(search.mock.calls.at(-1)?.[0]).toEqual({ q: 'hel', roomId: 'r1', limit: 20 });
+  });
+
+  it('says so in words when search is not available (no archive), as an alert', async () => {
+    const { input } = setup(async () => {
+      throw new ApiError(503, 'unavailable', 'search needs an archive');
+    });
+    input.focus();
+    await type(input, 'hello');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Search is not available on this server right now.',
+    );
+    expect(screen.queryAllByRole('option')).toHaveLength(0);
   });
 
   it('moves through the results with the arrows, opens with Enter, closes with Escape', async () => {
