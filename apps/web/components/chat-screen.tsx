@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import type { User } from '@chat/shared';
+import type { Message, User } from '@chat/shared';
 import { useChatConnection } from '../hooks/use-chat-connection';
 import { useChatDialogs } from '../hooks/use-chat-dialogs';
 import { useDocumentVisible } from '../hooks/use-document-visible';
@@ -15,6 +15,7 @@ import { useWatchedRooms } from '../hooks/use-watched-rooms';
 import type { ApiClient } from '../lib/api';
 import { ChatDialogs } from './chat-dialogs';
 import { RoomView } from './room-view';
+import { SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
 import { Welcome } from './welcome';
@@ -54,6 +55,14 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
     [store],
   );
   const closeRoom = useCallback(() => setActiveRoomId(null), []);
+  /** A search result: its room, opened at the message. */
+  const openMessage = useCallback(
+    (message: Message) => {
+      void store.openAt(message.roomId, message.id);
+      setActiveRoomId(message.roomId);
+    },
+    [store],
+  );
   const dialogs = useChatDialogs(rooms, selectRoom, activeRoomId);
   const actions = useRoomActions(store, socket, activeRoomId);
 
@@ -66,7 +75,20 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
   return (
     <>
       <div className="flex h-dvh flex-col" inert={dialogs.dialog !== null}>
-        <TopBar user={user} status={status} onLogout={onLogout} />
+        <TopBar
+          user={user}
+          status={status}
+          onLogout={onLogout}
+          search={
+            <SearchBox
+              api={api}
+              rooms={rooms.rooms}
+              selfUsername={user.username}
+              activeRoom={activeRoom}
+              onOpen={openMessage}
+            />
+          }
+        />
         <div className="flex min-h-0 flex-1">
           <aside
             aria-label="Rooms and people"
@@ -102,6 +124,8 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
                 typing={typing[activeRoom.id] ?? NO_TYPING}
                 onBack={closeRoom}
                 onLoadOlder={actions.loadOlder}
+                onLoadNewer={actions.loadNewer}
+                onJumpToLatest={actions.jumpToLatest}
                 onSend={actions.send}
                 onRetry={actions.retry}
                 onTyping={actions.sendTyping}

@@ -7,6 +7,8 @@ type MessageRow = Extract<TimelineRow, { kind: 'message' }>;
 
 interface Props {
   row: MessageRow;
+  /** The message the room was opened at (a search result): highlighted. */
+  focused?: boolean;
   onRetry: (clientId: string) => void;
 }
 
@@ -22,6 +24,7 @@ export const MessageItem = memo(MessageItemView, (before, after) => {
   // Rows are rebuilt on every change; the message objects inside them are not.
   return (
     before.onRetry === after.onRetry &&
+    before.focused === after.focused &&
     before.row.key === after.row.key &&
     before.row.entry.message === after.row.entry.message &&
     before.row.entry.status === after.row.entry.status &&
@@ -30,7 +33,7 @@ export const MessageItem = memo(MessageItemView, (before, after) => {
   );
 });
 
-function MessageItemView({ row, onRetry }: Props) {
+function MessageItemView({ row, focused = false, onRetry }: Props) {
   const { entry, own, startsGroup } = row;
   const { message, status } = entry;
   const date = new Date(message.createdAt);
@@ -45,7 +48,11 @@ function MessageItemView({ row, onRetry }: Props) {
       data-client-id={message.clientId}
       data-status={status}
       data-own={own}
-      className={`group flex flex-col px-4 ${own ? 'items-end' : 'items-start'} ${startsGroup ? 'mt-3' : 'mt-0.5'}`}
+      data-focused={focused}
+      aria-current={focused ? 'true' : undefined}
+      className={`group flex flex-col px-4 ${own ? 'items-end' : 'items-start'} ${startsGroup ? 'mt-3' : 'mt-0.5'} ${
+        focused ? 'bg-amber-100/60 py-1 dark:bg-amber-900/25' : ''
+      }`}
     >
       {startsGroup ? (
         <p
@@ -71,9 +78,15 @@ function MessageItemView({ row, onRetry }: Props) {
           className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
             own
               ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
-              : `bg-white text-zinc-900 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700 ${startsGroup ? 'rounded-tl-md' : ''}`
+              : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
           } ${status === 'pending' ? 'opacity-60' : ''} ${
-            status === 'failed' ? 'ring-2 ring-red-500' : ''
+            status === 'failed'
+              ? 'ring-2 ring-red-500'
+              : focused
+                ? 'ring-2 ring-amber-400 dark:ring-amber-400/80'
+                : own
+                  ? ''
+                  : 'ring-1 ring-zinc-200 dark:ring-zinc-700'
           }`}
           data-testid="message-text"
         >

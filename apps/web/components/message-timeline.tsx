@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { User } from '@chat/shared';
 import { buildTimeline, type TimelineRow } from '../lib/timeline-rows';
-import { hasOlder, shownMessages, type Timeline } from '../lib/timeline-state';
+import { hasOlder, isLoaded, shownMessages, type Timeline } from '../lib/timeline-state';
 import { MessageItem } from './message-item';
 import { focusRing, secondaryButtonClass } from './ui';
 
@@ -11,12 +11,16 @@ interface Props {
   timeline: Timeline;
   self: User;
   onLoadOlder: () => void;
+  /** The next newer page of a window (a room opened at a message). */
+  onLoadNewer: () => void;
+  /** Leaves the window for the live end. */
+  onJumpToLatest: () => void;
   onRetry: (clientId: string) => void;
 }
 
 /** How close to the bottom (px) still counts as "at the bottom": new messages keep it there. */
 const STICK_PX = 80;
-/** How close to the top (px) loads the next older page. */
+/** How close to the top (px) loads the next older page; to the bottom, a window's next newer one. */
 const LOAD_PX = 300;
 
 const DAY: Intl.DateTimeFormatOptions = {
@@ -34,8 +38,20 @@ const DAY: Intl.DateTimeFormatOptions = {
  *   down.
  * - Scrolling near the top loads the next older page, and the reader's place
  *   is kept: the first message shown before the page came stays where it was.
+ * - Opened at a message (a search result), it scrolls that message into view,
+ *   highlighted. While the view is a window apart from the live end,
+ *   scrolling near the bottom loads the next newer page (the reader's place
+ *   is kept the same way), nothing follows the bottom, and "Jump to latest"
+ *   goes to the live end.
  */
-export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props) {
+export function MessageTimeline({
+  timeline,
+  self,
+  onLoadOlder,
+  onLoadNewer,
+  onJumpToLatest,
+  onRetry,
+}: Props) {
   const shown = useMemo(() => shownMessages(timeline), [timeline]);
   const rows = useMemo(() => buildTimeline(shown, { selfId: self.id }), [shown, self.id]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -44,6 +60,8 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
   /** Set just before an older page is requested: a message row and its distance from the top. */
   const anchor = useRef<{ key: string; offset: number } | null>(null);
   const previousLast = useRef<string | undefined>(undefined);
+  /** The focused message last scrolled into view: each focus is scrolled to once. */
+  const scrolledFocus = useRef<string | null>(null);
   const [atBottom, setAtBottom] = useState(true);
   /** The last row the reader has seen at the bottom. */
   const [seenKey, setSeenKey] = useState<string | undefined>(undefined);
@@ -52,16 +70,45 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
   const last = rows.at(-1);
   const lastKey = last?.key;
   const older = hasOlder(timeline);
-  const canLoadOlder = timeline.historyLoaded && older && !timeline.loadingOlder;
-  const unseen = atBottom ? 0 : countUnseen(rows, seenKey);
+  const loaded = isLoaded(timeline);
+  const canLoadOlder = loaded && older && !timeline.loadingOlder;
+  const detached = timeline.window;
+  const { focusId } = timeline;
+  const loadingNewer = detached?.newer === 'loading' || detached?.newer === 'catching-up';
+  /** Scrolling loads newer pages by itself while nothing failed; the button retries. */
+  const canLoadNewer = !!detached?.loaded && detached.newer === 'more';
+  const autoLoadNewer = canLoadNewer && !detached?.error;
+  const loading = timeline.loadingOlder || loadingNewer;
+  const unseen = atBottom || detached ? 0 : countUnseen(rows, seenKey);
+
+  /** Remembers the first message row's place, to put it back if the page changes what is above it. */
+  const keepPlace = () => {
+    const element = scroller.current;
+    const node = element && firstMessageKey ? findRow(element, firstMessageKey) : null;
+    anchor.current =
+      element && node && firstMessageKey
+        ? { key: firstMessageKey, offset: rowTop(element, node) }
+        : null;
+  };
 
   const loadOlder = () => {
-    const element = scroller.current;
-    if (!element || !canLoadOlder) return;
-    const node = firstMessageKey ? findRow(element, firstMessageKey) : null;
-    anchor.current =
-      node && firstMessageKey ? { key: firstMessageKey, offset: rowTop(element, node) } : null;
+    if (!scroller.current || !canLoadOlder) return;
+    keepPlace();
     onLoadOlder();
+  };
+
+  // Joining the live end can bring held messages above the window: the same anchor keeps the place.
+  const loadNewer = () => {
+    if (!scroller.current || !canLoadNewer) return;
+    keepPlace();
+    onLoadNewer();
+  };
+
+  const jumpToLive = () => {
+    // The live end's newest message is the one to show: follow the bottom again.
+    stick.current = true;
+    anchor.current = null;
+    onJumpToLatest();
   };
 
   useLayoutEffect(() => {
@@ -71,6 +118,21 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
     const lastChanged = lastKey !== previousLast.current;
     previousLast.current = lastKey;
 
+    // A window opened again (at the same message too) is scrolled to again once loaded.
+    if (detached && !detached.loaded) scrolledFocus.current = null;
+    if (focusId && scrolledFocus.current !== focusId) {
+      // Opened at a message: once it is shown, bring it to the middle of the view.
+      const node = findMessage(element, focusId);
+      if (node) {
+        node.scrollIntoView({ block: 'center' });
+        scrolledFocus.current = focusId;
+        stick.current = false;
+        anchor.current = null;
+        return;
+      }
+    }
+    if (!focusId) scrolledFocus.current = null;
+
     if (saved && saved.key !== firstMessageKey) {
       // An older page was prepended: put the anchor row back where it was.
       const node = findRow(element, saved.key);
@@ -78,21 +140,21 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
       anchor.current = null;
       return;
     }
-    if (saved && !timeline.loadingOlder) anchor.current = null;
+    if (saved && !loading) anchor.current = null;
 
     const justSent = last?.kind === 'message' && last.own && last.entry.status === 'pending';
-    if (lastChanged && (stick.current || justSent)) {
+    if (lastChanged && !detached && (stick.current || justSent)) {
       element.scrollTop = element.scrollHeight;
       stick.current = true;
     }
-  }, [firstMessageKey, lastKey, last, timeline.loadingOlder]);
+  }, [firstMessageKey, lastKey, last, loading, focusId, detached]);
 
-  // A list too short to scroll cannot be scrolled to its top: load until it fills or ends.
+  // A list too short to scroll cannot be scrolled to its ends: load until it fills or ends.
   useEffect(() => {
     const element = scroller.current;
-    if (element && canLoadOlder && element.scrollHeight <= element.clientHeight + LOAD_PX) {
-      loadOlder();
-    }
+    if (!element || element.scrollHeight > element.clientHeight + LOAD_PX) return;
+    if (canLoadOlder) loadOlder();
+    else if (autoLoadNewer && !loading) loadNewer();
   });
 
   // The list's box changes (window, composer growing): stay at the bottom if there.
@@ -109,12 +171,15 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
-    const bottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_PX;
+    const below = element.scrollHeight - element.scrollTop - element.clientHeight;
+    // The bottom of a window is not the live end: nothing to follow there.
+    const bottom = below < STICK_PX && !detached;
     // Everything up to now was seen while at the bottom.
     if (bottom || stick.current) setSeenKey(lastKey);
     stick.current = bottom;
     setAtBottom(bottom);
     if (element.scrollTop < LOAD_PX) loadOlder();
+    else if (below < LOAD_PX && autoLoadNewer && !loading) loadNewer();
   };
 
   const jumpToLatest = () => {
@@ -144,7 +209,7 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
             >
               {timeline.loadingOlder ? 'Loading…' : 'Load older messages'}
             </button>
-          ) : timeline.historyLoaded ? (
+          ) : loaded ? (
             <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="history-start">
               {rows.length === 0 ? 'No messages yet. Say hello!' : 'This is the start of the room.'}
             </p>
@@ -171,11 +236,50 @@ export function MessageTimeline({ timeline, self, onLoadOlder, onRetry }: Props)
                 <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
               </li>
             ) : (
-              <MessageItem key={row.key} row={row} onRetry={onRetry} />
+              <MessageItem
+                key={row.key}
+                row={row}
+                focused={
+                  focusId !== null &&
+                  row.entry.status === 'sent' &&
+                  row.entry.message.id === focusId
+                }
+                onRetry={onRetry}
+              />
             ),
           )}
         </ol>
+
+        {detached?.loaded && (
+          <div className="flex flex-col items-center gap-2 px-4 pt-3">
+            {detached.error && (
+              <p className="text-xs text-red-600 dark:text-red-400" role="alert">
+                {detached.error}
+              </p>
+            )}
+            <button
+              type="button"
+              onClick={loadNewer}
+              disabled={!canLoadNewer}
+              className={secondaryButtonClass}
+              data-testid="load-newer"
+            >
+              {loadingNewer ? 'Loading…' : 'Load newer messages'}
+            </button>
+          </div>
+        )}
       </div>
+
+      {detached && (
+        <button
+          type="button"
+          onClick={jumpToLive}
+          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-600 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-sky-700 ${focusRing}`}
+          data-testid="jump-to-live"
+        >
+          Jump to latest ↓
+        </button>
+      )}
 
       {unseen > 0 && (
         <button
@@ -198,6 +302,13 @@ function countUnseen(rows: readonly TimelineRow[], seenKey: string | undefined):
   let count = 0;
   for (const row of rows.slice(from + 1)) if (row.kind === 'message' && !row.own) count += 1;
   return count;
+}
+
+function findMessage(list: HTMLElement, id: string): HTMLElement | null {
+  for (const node of list.querySelectorAll<HTMLElement>('[data-message-id]')) {
+    if (node.dataset.messageId === id) return node;
+  }
+  return null;
 }
 
 function findRow(list: HTMLElement, key: string): HTMLElement | null {

@@ -23,6 +23,8 @@ interface Props {
   /** Back to the room list (phone widths). */
   onBack: () => void;
   onLoadOlder: () => void;
+  onLoadNewer: () => void;
+  onJumpToLatest: () => void;
   onSend: (text: string) => void;
   onRetry: (clientId: string) => void;
   onTyping: (typing: boolean) => void;
@@ -39,6 +41,8 @@ export function RoomView({
   typing,
   onBack,
   onLoadOlder,
+  onLoadNewer,
+  onJumpToLatest,
   onSend,
   onRetry,
   onTyping,
@@ -57,6 +61,7 @@ export function RoomView({
       data-testid="room-view"
       data-room-id={room.id}
       data-joined={timeline.joined}
+      data-detached={timeline.window !== null}
     >
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-950">
         <button
@@ -124,6 +129,8 @@ export function RoomView({
         timeline={timeline}
         self={self}
         onLoadOlder={onLoadOlder}
+        onLoadNewer={onLoadNewer}
+        onJumpToLatest={onJumpToLatest}
         onRetry={onRetry}
       />
       <p

@@ -1,5 +1,6 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import type { User } from '@chat/shared';
 import type { ConnectionStatus } from '../hooks/use-chat-socket';
 import { ConnectionStatusBadge } from './connection-status';
@@ -10,16 +11,19 @@ interface Props {
   user: User;
   status: ConnectionStatus;
   onLogout: () => void;
+  /** The search field, between the app's name and the rest. */
+  search?: ReactNode;
 }
 
-/** The bar above everything: the app, the connection's status, who is signed in, Log out. */
-export function TopBar({ user, status, onLogout }: Props) {
+/** The bar above everything: the app, search, the connection's status, who is signed in, Log out. */
+export function TopBar({ user, status, onLogout, search }: Props) {
   return (
     <header className="flex h-12 shrink-0 items-center justify-between gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-950">
       <span className="flex items-center gap-2 text-lg font-bold">
         <Logo />
         <span className="hidden sm:inline">Chat</span>
       </span>
+      {search}
       <div className="flex min-w-0 items-center gap-3">
         <ConnectionStatusBadge status={status} />
         <span

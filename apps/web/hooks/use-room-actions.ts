@@ -7,6 +7,10 @@ import type { TimelineStore } from '../lib/timelines';
 /** What the open room's view can do; each does nothing while no room is open. */
 export interface RoomActions {
   loadOlder: () => void;
+  /** The next newer page of a room opened at a message (see TimelineStore.loadNewer). */
+  loadNewer: () => void;
+  /** Back to the live end of a room opened at a message. */
+  jumpToLatest: () => void;
   send: (text: string) => void;
   retry: (clientId: string) => void;
   /** Tells the room the user is typing (or stopped); only while it is joined and connected. */
@@ -21,6 +25,12 @@ export function useRoomActions(
 ): RoomActions {
   const loadOlder = useCallback(() => {
     if (roomId) void store.loadOlder(roomId);
+  }, [store, roomId]);
+  const loadNewer = useCallback(() => {
+    if (roomId) void store.loadNewer(roomId);
+  }, [store, roomId]);
+  const jumpToLatest = useCallback(() => {
+    if (roomId) store.jumpToLatest(roomId);
   }, [store, roomId]);
   const send = useCallback(
     (text: string) => {
@@ -41,5 +51,5 @@ export function useRoomActions(
     },
     [store, socket, roomId],
   );
-  return { loadOlder, send, retry, sendTyping };
+  return { loadOlder, loadNewer, jumpToLatest, send, retry, sendTyping };
 }

@@ -13,13 +13,21 @@ import {
   type PresenceResponse,
   type RoomResponse,
   type RoomsResponse,
+  type SearchQuery,
+  type SearchResponse,
   SESSION_MODE_COOKIE,
   SESSION_MODE_HEADER,
 } from '@chat/shared';
 import { capitalize } from './text';
 
-/** A page of `GET /api/rooms/:id/messages`: the shared query, with a numeric limit. */
-export type HistoryPage = Pick<HistoryQuery, 'after' | 'before'> & { limit?: number };
+/**
+ * A page of `GET /api/rooms/:id/messages`: the shared query, with a numeric limit. `from:
+ * 'oldest'` (extension) gives the oldest `limit` messages after `after`, to page forward.
+ */
+export type HistoryPage = Pick<HistoryQuery, 'after' | 'before' | 'from'> & { limit?: number };
+
+/** A page of `GET /api/search`: the shared query, with a numeric limit. */
+export type SearchPage = Pick<SearchQuery, 'q' | 'roomId' | 'before'> & { limit?: number };
 
 /** Protocol error codes, plus the two failures that never reach the server's error handler. */
 export type ApiErrorCode = ErrorCode | 'network_error' | 'bad_response';
@@ -81,6 +89,8 @@ interface RequestOptions {
   auth?: boolean;
   /** Overrides getToken() (logout sends the token it is revoking). */
   token?: string;
+  /** Cancels the call (it then throws a `network_error` nobody should show). */
+  signal?: AbortSignal;
 }
 
 /** The typed HTTP API of PROTOCOL.md. Every method resolves with the body or throws an ApiError. */
@@ -103,6 +113,7 @@ export function createApiClient(options: ApiClientOptions) {
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         cache: 'no-store',
         credentials: options.cookieSession ? 'same-origin' : 'omit',
+        signal: opts.signal,
       });
     } catch {
       throw new ApiError(0, 'network_error', 'Cannot reach the chat server');
@@ -152,7 +163,13 @@ export function createApiClient(options: ApiClientOptions) {
     presence: () => request<PresenceResponse>('GET', '/api/presence'),
     history: (roomId: string, query: HistoryPage = {}) =>
       request<HistoryResponse>('GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`, {
-        query: { after: query.after, before: query.before, limit: query.limit },
+        query: { after: query.after, before: query.before, limit: query.limit, from: query.from },
+      }),
+    /** Protocol v1.1 search: matches newest first, only in rooms the caller may read. */
+    search: (query: SearchPage, signal?: AbortSignal) =>
+      request<SearchResponse>('GET', '/api/search', {
+        query: { q: query.q, roomId: query.roomId, limit: query.limit, before: query.before },
+        signal,
       }),
   };
 }

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type JoinRoomPayload } from '@chat/shared';
+import { ERROR_CODES, type Ack, type JoinRoomPayload, type JoinRoomResult } from '@chat/shared';
 import { newestId } from './message-list';
 import { emitJoin, type ChatSocket } from './socket';
 import { joinedWith, left, type TimelineState } from './timeline-state';
@@ -71,6 +71,32 @@ export class RoomSubscriptions {
     if (this.opened.has(roomId)) return;
     this.opened.add(roomId);
     void this.join(roomId);
+  }
+
+  /**
+   * The room's catch-up from `after`: `room:join` again on the joined room,
+   * whose ack carries the messages after `after` (capped, as any rejoin). For
+   * a window of history that reached the server's newest page: what it
+   * missed while it was loading. Resolves with the ack, or with null when it
+   * cannot be asked now (not connected, not joined, a join of the room on its
+   * way, no answer, or the connection changed meanwhile); nothing is merged
+   * here, the caller does.
+   */
+  async catchUp(roomId: string, after: string): Promise<Ack<JoinRoomResult> | null> {
+    const socket = this.socket;
+    const joined = this.state.get(roomId)?.joined === true;
+    if (!socket?.connected || !this.opened.has(roomId) || !joined || this.joining.has(roomId))
+      return null;
+    const connection = this.connection;
+    this.joining.add(roomId);
+    try {
+      const ack = await emitJoin(socket, { roomId, after });
+      return connection === this.connection ? ack : null;
+    } catch {
+      return null;
+    } finally {
+      if (connection === this.connection) this.joining.delete(roomId);
+    }
   }
 
   /**

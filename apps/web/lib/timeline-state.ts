@@ -5,6 +5,7 @@ import {
   type Message,
 } from '@chat/shared';
 import { EMPTY_MESSAGE_LIST, mergeMessages, type MessageList } from './message-list';
+import type { TimelineWindow } from './timeline-window';
 
 /**
  * Messages the server has and this client does not: every id with
@@ -18,7 +19,18 @@ export interface Gap {
 /** The state of one opened room. */
 export interface Timeline {
   roomId: string;
+  /**
+   * The live run: the messages that reach the live end (live ones, acks,
+   * rejoins, the latest page and older pages), and this client's local ones.
+   */
   messages: MessageList;
+  /**
+   * Opened at a message the live run does not show: the run of history
+   * around it, shown instead until it joins the live run (lib/timeline-window.ts).
+   */
+  window: TimelineWindow | null;
+  /** The message the room was opened at (a search result): highlighted and scrolled to. */
+  focusId: string | null;
   /** The socket is in the room and gets its live messages. */
   joined: boolean;
   /** The latest history page has been loaded. */
@@ -43,6 +55,8 @@ export function emptyTimeline(roomId: string): Timeline {
   return {
     roomId,
     messages: EMPTY_MESSAGE_LIST,
+    window: null,
+    focusId: null,
     joined: false,
     historyLoaded: false,
     hasMore: false,
@@ -83,14 +97,27 @@ export function joinedWith(
   };
 }
 
-/** Older messages can be loaded: the gap first, then pages before the oldest held. */
+/**
+ * Older messages can be loaded: before the window's oldest while one is open;
+ * else the gap first, then pages before the oldest held.
+ */
 export function hasOlder(timeline: Timeline): boolean {
+  if (timeline.window) return timeline.window.loaded && timeline.window.hasOlder;
   return timeline.gap !== null || timeline.hasMore;
 }
 
-/** The messages to show: with a gap open, only those above it (the same list when none is). */
+/** What is shown has been loaded: the window's first pages, or the latest page. */
+export function isLoaded(timeline: Timeline): boolean {
+  return timeline.window ? timeline.window.loaded : timeline.historyLoaded;
+}
+
+/**
+ * The messages to show: the window's while one is open; with a gap open,
+ * only those above it; else the live run (the same list when nothing hides).
+ */
 export function shownMessages(timeline: Timeline): MessageList {
-  const { gap, messages } = timeline;
+  const { gap, messages, window } = timeline;
+  if (window) return window.messages;
   if (!gap) return messages;
   const from = messages.sent.findIndex((m) => compareMessageIds(m.id, gap.before) >= 0);
   if (from <= 0) return messages;

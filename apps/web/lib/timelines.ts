@@ -15,7 +15,10 @@ import { TimelineState, type Timelines } from './timeline-state';
  *   messages are merged, then its pending messages go, in the order written
  *   (see RoomSubscriptions and Outbox);
  * - rooms that are only watched (listed, not opened) are joined too, for
- *   their live events, without history.
+ *   their live events, without history;
+ * - a room opened at a message (a search result) shows a window of history
+ *   around it, paged both ways, until it joins the live end (see
+ *   lib/timeline-window.ts); live messages keep arriving meanwhile.
  *
  * React reads it with useSyncExternalStore (subscribe / getSnapshot).
  */
@@ -26,9 +29,15 @@ export class TimelineStore {
   private readonly subscriptions: RoomSubscriptions;
 
   constructor(api: ApiClient, self: User) {
-    this.history = new RoomHistory(api, this.state);
+    this.history = new RoomHistory(api, this.state, (roomId, after) =>
+      this.subscriptions.catchUp(roomId, after),
+    );
     this.outbox = new Outbox(this.state, self);
     this.subscriptions = new RoomSubscriptions(this.state, async (roomId) => {
+      // Joined again: a window's failed catch-up may be tried again (scrolling down does).
+      this.state.update(roomId, (t) =>
+        t.window?.error ? { ...t, window: { ...t.window, error: null } } : t,
+      );
       if (!this.state.get(roomId)?.historyLoaded) await this.history.loadLatest(roomId);
       this.outbox.flush(roomId);
     });
@@ -82,13 +91,34 @@ export class TimelineStore {
     return this.subscriptions.onWatchJoined(listener);
   }
 
-  /** Loads the page of history before the oldest message held. */
+  /**
+   * Shows a room at one of its messages: opens it (as `open`), highlights the
+   * message, and loads the messages around it when they are not shown already.
+   */
+  openAt(roomId: string, messageId: string): Promise<void> {
+    this.open(roomId);
+    return this.history.openAt(roomId, messageId);
+  }
+
+  /** Loads the page of history before the oldest message shown. */
   loadOlder(roomId: string): Promise<void> {
     return this.history.loadOlder(roomId);
   }
 
-  /** Sends `text` (already validated) to the room, optimistically (see Outbox). */
+  /** Loads the page after the newest message of a room's window; nothing without one. */
+  loadNewer(roomId: string): Promise<void> {
+    return this.history.loadNewer(roomId);
+  }
+
+  /** Back to the room's live end: its window, if any, and the highlight are dropped. */
+  jumpToLatest(roomId: string): void {
+    this.history.closeWindow(roomId);
+  }
+
+  /** Sends `text` (already validated) to the room, optimistically (see Outbox), at its live end. */
   send(roomId: string, text: string): void {
+    // What one writes shows at the live end: go there, as a reader who replies expects.
+    if (this.state.get(roomId)?.window) this.history.closeWindow(roomId);
     this.outbox.send(roomId, text);
   }
 

@@ -54,10 +54,13 @@ export interface Stack {
 }
 
 /** Redis, `count` server instances, one web app per instance, and a headless Chromium. */
-/** `serverEnv`: settings of every server instance, over the suite's defaults. */
+/**
+ * `serverEnv`: settings of every server instance, over the suite's defaults; a value of
+ * undefined removes the variable (`REDIS_URL: undefined`: the embedded mode).
+ */
 export async function startStack(
   count = 2,
-  serverEnv: Record<string, string> = {},
+  serverEnv: Record<string, string | undefined> = {},
 ): Promise<Stack> {
   assertPrerequisites();
   const started: Partial<Stack> & { web: WebApp[] } = { web: [] };
@@ -102,10 +105,15 @@ export async function startStack(
  * browser suite used to copy. The object returned is filled in by its `beforeAll`, which
  * runs before the suite's own (hooks run in the order they are declared).
  */
-export function stackForSuite(count = 2, serverEnv: Record<string, string> = {}): Stack {
+export function stackForSuite(
+  count = 2,
+  /** A function when a value is known only once an earlier `beforeAll` ran (a database's URL). */
+  serverEnv: Record<string, string | undefined> | (() => Record<string, string | undefined>) = {},
+): Stack {
   const stack = {} as Stack;
   beforeAll(async () => {
-    Object.assign(stack, await startStack(count, serverEnv));
+    const env = typeof serverEnv === 'function' ? serverEnv() : serverEnv;
+    Object.assign(stack, await startStack(count, env));
   }, 90_000);
   afterAll(() => stopStack(stack));
   return stack;
