@@ -2,11 +2,17 @@ import type { z } from 'zod';
 import type { ErrorBody } from './errors';
 import type { Message, Room, User } from './models';
 import {
+  deleteMessageSchema,
+  editMessageSchema,
+  reactionPayloadSchema,
   joinRoomSchema,
   leaveRoomSchema,
   readRoomSchema,
   sendMessageSchema,
   typingSchema,
+  type DeleteMessagePayload,
+  type EditMessagePayload,
+  type ReactionPayload,
   type JoinRoomPayload,
   type LeaveRoomPayload,
   type ReadRoomPayload,
@@ -28,11 +34,20 @@ export interface JoinRoomResult {
   missed: Message[];
   /** True when `missed` holds every message after `after`. */
   complete: boolean;
-  /** Protocol v1.1: current state of changed messages at or before `after`; empty for now. */
+  /**
+   * Protocol v1.1: the current state of messages at or before `after` that changed (edited,
+   * deleted, reactions) after `after` was stored, at most LIMITS.missedMax; may repeat
+   * changes the client saw. The client replaces them by id.
+   */
   updated: Message[];
 }
 
 export interface SendMessageResult {
+  message: Message;
+}
+
+/** Protocol v1.1: the ack of `message:edit`, `reaction:add` and `reaction:remove`: the message's whole current state. */
+export interface MessageChangeResult {
   message: Message;
 }
 
@@ -47,6 +62,14 @@ export interface ClientToServerEvents {
   typing: (payload: TypingPayload, ack: AckCallback) => void;
   /** Extension: move the caller's read marker in a room. */
   'room:read': (payload: ReadRoomPayload, ack: AckCallback) => void;
+  /** Protocol v1.1: the author edits a message. */
+  'message:edit': (payload: EditMessagePayload, ack: AckCallback<MessageChangeResult>) => void;
+  /** Protocol v1.1: the author, or the room's creator, deletes a message (a tombstone stays). */
+  'message:delete': (payload: DeleteMessagePayload, ack: AckCallback) => void;
+  /** Protocol v1.1: a member who joined the room reacts; adding twice counts once. */
+  'reaction:add': (payload: ReactionPayload, ack: AckCallback<MessageChangeResult>) => void;
+  /** Protocol v1.1: takes the caller's own reaction back; removing what is not there is ok. */
+  'reaction:remove': (payload: ReactionPayload, ack: AckCallback<MessageChangeResult>) => void;
 }
 
 /** A client-to-server event's name. */
@@ -67,6 +90,10 @@ export const clientEventSchemas = {
   'message:send': sendMessageSchema,
   typing: typingSchema,
   'room:read': readRoomSchema,
+  'message:edit': editMessageSchema,
+  'message:delete': deleteMessageSchema,
+  'reaction:add': reactionPayloadSchema,
+  'reaction:remove': reactionPayloadSchema,
 } as const satisfies {
   [E in ClientEvent]: z.ZodType<unknown, Parameters<ClientToServerEvents[E]>[0]>;
 };
@@ -104,4 +131,11 @@ export interface ServerToClientEvents {
   'room:added': (room: Room) => void;
   /** Extension: to the user's own sockets when their read marker moves. */
   'room:read': (event: RoomReadEvent) => void;
+  /**
+   * Protocol v1.1: a message changed (edited, deleted, reacted to): its whole current state,
+   * to every socket that joined the room, on every instance, in the room's order.
+   */
+  'message:updated': (message: Message) => void;
+  /** Protocol v1.1: to the sockets of a user who left (or was removed from) a private room or DM. */
+  'room:removed': (event: { roomId: string }) => void;
 }

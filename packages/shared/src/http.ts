@@ -42,6 +42,10 @@ export interface SearchResponse {
   messages: Message[];
   hasMore: boolean;
 }
+/** Protocol v1.1 `GET /api/rooms/:id/members`. */
+export interface MembersResponse {
+  members: User[];
+}
 export interface PresenceResponse {
   online: User[];
 }

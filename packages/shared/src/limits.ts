@@ -35,6 +35,12 @@ export const LIMITS = {
   searchQueryMax: 200,
   searchDefault: 20,
   searchMax: 50,
+  /** Protocol v1.1: a reply's snapshot of the text it answers, in characters (code points). */
+  replyTextMax: 200,
+  /** Protocol v1.1: an emoji is 1 to this many characters (code points), no white space. */
+  emojiMax: 32,
+  /** Protocol v1.1: distinct emoji on one message at most. */
+  reactionsMax: 20,
   /** HTTP request bodies above this get 413 payload_too_large. */
   httpBodyBytes: 64 * 1024,
 } as const;

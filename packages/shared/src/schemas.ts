@@ -131,8 +131,44 @@ export const sendMessageSchema = z.object({
   roomId: idSchema,
   text: messageTextSchema,
   clientId: clientIdSchema,
+  /** Protocol v1.1: the id of the message (of the same room) this one answers. */
+  replyTo: messageIdSchema.optional(),
 });
 export type SendMessagePayload = z.input<typeof sendMessageSchema>;
+
+/** Protocol v1.1 `message:edit`: the author replaces the text (rules as for sending). */
+export const editMessageSchema = z.object({
+  roomId: idSchema,
+  messageId: messageIdSchema,
+  text: messageTextSchema,
+});
+export type EditMessagePayload = z.input<typeof editMessageSchema>;
+
+/** Protocol v1.1 `message:delete`: the author, or the room's creator. */
+export const deleteMessageSchema = z.object({
+  roomId: idSchema,
+  messageId: messageIdSchema,
+});
+export type DeleteMessagePayload = z.input<typeof deleteMessageSchema>;
+
+/** Protocol v1.1: an emoji is 1 to 32 characters (a Unicode emoji or a `:shortcode:`), no white space. */
+export const emojiSchema = z
+  .string()
+  .min(1, 'emoji must not be empty')
+  .refine(
+    (emoji) => [...emoji].length <= LIMITS.emojiMax,
+    `emoji must be at most ${LIMITS.emojiMax} characters`,
+  )
+  .refine((emoji) => !/\s/u.test(emoji), 'emoji must not contain white space')
+  .refine(wellFormed, 'emoji must be valid unicode');
+
+/** Protocol v1.1 `reaction:add` and `reaction:remove`. */
+export const reactionPayloadSchema = z.object({
+  roomId: idSchema,
+  messageId: messageIdSchema,
+  emoji: emojiSchema,
+});
+export type ReactionPayload = z.input<typeof reactionPayloadSchema>;
 
 export const typingSchema = z.object({
   roomId: idSchema,

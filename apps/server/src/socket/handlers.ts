@@ -39,7 +39,18 @@ export function createEventHandlers(
       await services.messaging.markRead(socket.data.user, roomId, messageId);
       return {};
     },
+
+    // Protocol v1.1 message changes (issue 14): declared in the protocol's event map, not
+    // served yet; a clear refusal until they are.
+    'message:edit': () => notYet(),
+    'message:delete': () => notYet(),
+    'reaction:add': () => notYet(),
+    'reaction:remove': () => notYet(),
   };
+}
+
+function notYet(): never {
+  throw new AppError('invalid_input', 'this server does not support message changes yet');
 }
 
 function requireJoined(socket: ChatSocket, roomId: string, message: string): void {
