@@ -128,7 +128,7 @@ export async function createChatServer(
         const kept =
           config.dataDir === IN_MEMORY
             ? "DATA_DIR=:memory:, so users, rooms and messages live in this process's memory and are lost on exit"
-            : `users, sessions, rooms and messages are kept in ${config.dataDir} (delete that folder to start afresh)`;
+            : `accounts, sessions, rooms, history and read state are kept in ${config.dataDir} (delete that folder to start afresh)`;
         logger.warn(
           { dataDir: config.dataDir },
           `embedded mode: no REDIS_URL; ${kept}; this instance cannot share chat with others. ` +
