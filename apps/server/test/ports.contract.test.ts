@@ -6,7 +6,8 @@ import { configWith } from '../src/config';
 import { createEmbeddedBackend } from '../src/embedded/backend';
 import type { Backend } from '../src/ports';
 import { createRedisBackend } from '../src/redis/backend';
-import { RedisServer } from '@chat/testkit';
+import { migratedDataDir } from './support/data-dir';
+import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 
 /*
  * One contract for the ports, run against every implementation: Redis (the
@@ -24,7 +25,10 @@ afterAll(async () => {
   await redis.destroy();
 });
 
-const implementations: [string, (retention: number) => Backend][] = [
+/** The embedded backends' DATA_DIRs (persistence on, as in production), deleted after each test. */
+const dataDirs: EmbeddedDataDir[] = [];
+
+const implementations: [string, (retention: number) => Backend | Promise<Backend>][] = [
   [
     'redis',
     (retention) =>
@@ -41,19 +45,25 @@ const implementations: [string, (retention: number) => Backend][] = [
   ],
   [
     'embedded',
-    (retention) =>
-      createEmbeddedBackend(configWith({ messageRetention: retention, instanceId: 'contract' })),
+    async (retention) => {
+      const dataDir = await migratedDataDir();
+      dataDirs.push(dataDir);
+      return createEmbeddedBackend(
+        configWith({ messageRetention: retention, instanceId: 'contract', dataDir: dataDir.path }),
+      );
+    },
   ],
 ];
 
 describe.each(implementations)('%s backend', (_name, make) => {
   let backend: Backend;
   beforeEach(async () => {
-    backend = make(50);
+    backend = await make(50);
     await backend.start();
   });
   afterEach(async () => {
     await backend.close();
+    for (const dataDir of dataDirs.splice(0)) dataDir.remove();
   });
 
   const newRoom = (kind: Room['kind'] = 'public', name = `room-${randomUUID()}`): Room => ({
