@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import type { Backend } from '../ports';
+import { ensureArchiveFeed } from './archive-feed';
 import { createRedisConnection, isAuthError } from './connection';
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
@@ -67,6 +68,8 @@ export function createRedisBackend(
         waitReady(subscriberConnection, deadline, where),
       ]);
       await subscriber.start();
+      // With an archive, every append from now on also feeds the archivers (archive-feed.ts).
+      if (config.databaseUrl) await ensureArchiveFeed(scripts, keys);
     },
     async close() {
       await Promise.allSettled([quit(commands), quit(subscriberConnection)]);
