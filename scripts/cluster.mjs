@@ -18,7 +18,7 @@
  * --data-dir DIR (.data/cluster).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -212,6 +212,9 @@ async function stop(code) {
  */
 async function startArchive(log) {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to pass through the
+  // data folder (a private temp folder, say) to reach its own: traverse only, no listing.
+  if (process.getuid?.() === 0) chmodSync(dataDir, (statSync(dataDir).mode & 0o777) | 0o111);
   postgres = await PostgresServer.start({
     name: 'postgres',
     dir: path.join(dataDir, 'postgres'),

@@ -45,6 +45,8 @@ export class Cluster {
 
   /** Directory for node --cpu-prof output of the instances started next; unset: no profiling. */
   profileDir: string | undefined;
+  /** More environment of `ours` instances started next (DATABASE_URL for the archive bench). */
+  extraEnv: NodeJS.ProcessEnv = {};
 
   constructor(readonly target: TargetName) {}
 
@@ -91,6 +93,7 @@ export class Cluster {
           LOG_LEVEL: 'warn',
           INSTANCE_ID: `bench-${this.runId}-${this.generation}-${index + 1}`,
           CORS_ORIGIN: 'http://127.0.0.1:3000',
+          ...this.extraEnv,
         });
         return { args: [...profile, path.join(REPO_ROOT, 'apps/server/dist/index.js')], env };
       case 'baseline':
@@ -175,6 +178,13 @@ export class Cluster {
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
+  }
+
+  /** What an archiver needs to reach this cluster's Redis (apps/archiver; the bench adds DATABASE_URL). */
+  archiverEnv(): Record<string, string> {
+    return {
+      REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
+    };
   }
 
   async stop(): Promise<void> {

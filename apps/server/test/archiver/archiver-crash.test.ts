@@ -70,6 +70,12 @@ test('two archivers at once: no duplicate, no loss; one killed while holding ent
 
   // A graceful stop finishes its batch, acknowledges it and leaves the group.
   expect(await b.stop('SIGTERM')).toBe(0);
+  const consumers = (await stack.client.xinfo(
+    'CONSUMERS',
+    stack.keys.archiveFeed(),
+    ARCHIVE_GROUP,
+  )) as string[][];
+  expect(consumers.map((fields) => fields[1])).not.toContain(b.consumer);
   // Freeze `a` while Redis holds its blocking read, so the next entries are delivered to it
   // (they become its pending entries) and it can never commit them; then kill it.
   await waitUntil(

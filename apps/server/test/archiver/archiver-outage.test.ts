@@ -40,6 +40,11 @@ test('PostgreSQL stopped under traffic: sends work, nothing unarchived is trimme
     what: 'lag of 60 entries',
   });
   expect(await scrape(archiver.url, 'chat_archive_lag_seconds')).toBeGreaterThan(0);
+  const notReady = await fetch(`${archiver.url}/readyz`);
+  expect(notReady.status).toBe(503);
+  expect(await notReady.json()).toEqual({
+    error: { code: 'unavailable', message: expect.any(String) },
+  });
   // Every unarchived message is still in the feed and in the room (retention 20 or not).
   const unarchived = idsOf([...during, ...more]);
   expect(await feedIds()).toEqual(expect.arrayContaining(unarchived));
@@ -63,6 +68,7 @@ test('PostgreSQL stopped under traffic: sends work, nothing unarchived is trimme
     what: 'lag back to 0',
   });
   expect(await scrape(archiver.url, 'chat_archive_lag_seconds')).toBe(0);
+  expect((await fetch(`${archiver.url}/readyz`)).status).toBe(200);
   // The one warning of the outage, not one per retry.
   expect(archiver.output.match(/archiver step failing/g)?.length).toBeLessThanOrEqual(2);
   expect(archiver.output).toContain('archiver step recovered');
