@@ -1,6 +1,12 @@
 import { isMessageId, messageSchema, type Message } from '@chat/shared';
 import { FEED_FIELDS } from '@chat/server/archive-kit';
 
+/**
+ * A Message, loose: fields this archiver does not know yet (a newer server's) are archived,
+ * not dropped. Built once: zod compiles a schema on first use, which costs far more than a parse.
+ */
+const feedMessageSchema = messageSchema.loose();
+
 /** One entry of the archive feed as XREADGROUP returns it (fields null: deleted from the feed). */
 export type RawFeedEntry = [id: string, fields: string[] | null];
 
@@ -31,8 +37,7 @@ export function parseFeedEntry([feedId, fields]: RawFeedEntry): FeedEntry {
   } catch {
     return invalid('message is not JSON');
   }
-  // Loose: fields this archiver does not know yet (a newer server's) are archived, not dropped.
-  const parsed = messageSchema.loose().safeParse(json);
+  const parsed = feedMessageSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return invalid(`not a message: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
