@@ -20,10 +20,11 @@ export async function readFeedState(redis: Redis, feed: string): Promise<FeedSta
   if (!group) return { lagEntries: length, lagSeconds: 0, length };
   const pending = Number(group.pending ?? 0);
   const lastDelivered = String(group['last-delivered-id'] ?? '0-0');
-  // `lag` is null when Redis cannot tell (entries deleted mid-stream): count them instead.
+  // `lag` is null when Redis cannot tell (entries deleted mid-stream): count them instead,
+  // up to a bound (a gauge that says "at least 100,000" is as good an alert).
   const undelivered =
     group.lag === null || group.lag === undefined
-      ? (await redis.xrange(feed, `(${lastDelivered}`, '+')).length
+      ? (await redis.xrange(feed, `(${lastDelivered}`, '+', 'COUNT', 100_000)).length
       : Number(group.lag);
   let oldest: string | undefined;
   if (pending > 0) {
