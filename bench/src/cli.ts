@@ -45,6 +45,8 @@ options:
   --targets LIST    run exactly these targets, comma separated: ours,baseline,ceiling
   --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search
   --profile         run server instances with node --cpu-prof and summarise the profiles
+  --archive         ours with the archive: a PostgreSQL, DATABASE_URL on the instances and one
+                    archiver (compare with a run without it: the archive's cost on the send path)
   --workers N       load-generator threads (default 2)
   --minutes N       soak length (default 10)
   -h, --help        this text`;
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       targets: { type: 'string' },
       rates: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      archive: { type: 'boolean', default: false },
       'storm-online': { type: 'boolean', default: false },
       workers: { type: 'string' },
       minutes: { type: 'string' },
@@ -163,6 +166,10 @@ async function main(): Promise<void> {
     log(`\n== ${target} ==`);
     try {
       await cluster.startRedis();
+      if (values.archive && target === 'ours') {
+        await cluster.startArchive();
+        log(`  archive: PostgreSQL and one archiver; instances start with DATABASE_URL`);
+      }
       await cluster.startInstances(settings.instances);
       const t0 = nowMs();
       const accounts = await cluster.registerUsers(settings.users, 12);
