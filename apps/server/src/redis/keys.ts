@@ -46,6 +46,16 @@ export function redisKeys(prefix: string) {
     presenceInstance: (instanceId: string) => `${prefix}presence:instance:${instanceId}`,
     /** Hash per user: room id → id of the last message read. */
     readMarkers: (userId: string) => `${prefix}read:${userId}`,
+    /**
+     * Stream: every stored message (later: every change), in store order, for the archivers'
+     * consumer group (redis/archive-feed.ts). Its existence switches lua/append.lua from
+     * trimming rooms itself to leaving that to the archivers.
+     */
+    archiveFeed: () => `${prefix}archive:feed`,
+    /** Stream: feed entries no archiver could use, each with its feed id and the reason. */
+    archiveDead: () => `${prefix}archive:dead`,
+    /** String, set once the archivers copied every room stream that predates the feed. */
+    archiveBackfilled: () => `${prefix}archive:backfilled`,
   };
 }
 

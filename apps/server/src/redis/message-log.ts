@@ -14,14 +14,16 @@ import type { ChatScripts } from './scripts';
 import type { DropHandler, RedisSubscriber } from './subscriber';
 import { redisCall } from './unavailable';
 
-type StreamEntry = [id: string, fields: string[]];
+export type StreamEntry = [id: string, fields: string[]];
 
 const STORED = 1;
 const DUPLICATE = 2;
 
 /**
  * Each room's history is a Redis Stream `room:{id}:messages`, trimmed to
- * about `retention` entries; the stream id is the message id. Appending is
+ * about `retention` entries (by the append itself without an archive, by the
+ * archivers once the messages are in PostgreSQL with one: see
+ * lua/append.lua); the stream id is the message id. Appending is
  * one script call (lua/append.lua) that also publishes on MESSAGES (prefixed
  * as keys.ts says), whose
  * payloads reach `onMessage` through the instance's subscriber connection.
@@ -57,6 +59,7 @@ export class RedisMessageLog implements MessageLog {
           this.keys.roomMessages(roomId),
           this.keys.clientId(userId, roomId, clientId),
           this.keys.messageRate(userId),
+          this.keys.archiveFeed(),
         ],
         [
           roomId,
@@ -131,7 +134,8 @@ export class RedisMessageLog implements MessageLog {
   }
 }
 
-function toMessage(roomId: string, [id, fields]: StreamEntry): Message {
+/** A room stream entry as the Message clients get (the backfill of the archive reads them too). */
+export function toMessage(roomId: string, [id, fields]: StreamEntry): Message {
   const value: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) value[fields[i]!] = fields[i + 1]!;
   return {

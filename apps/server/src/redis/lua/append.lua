@@ -4,10 +4,19 @@
 --   2. the user's cluster-wide token bucket is charged (when the limit is on);
 --   3. XADD to the room's stream (Redis assigns the id: the room's order);
 --   4. PUBLISH the stored message on MESSAGES (ARGV[10]), in that same order;
---   5. remember the clientId.
+--   5. remember the clientId;
+--   6. when the archive feed exists, XADD the same message JSON to it.
 -- Nothing is published that was not stored, and nothing is stored twice.
 --
--- KEYS[1] room stream   KEYS[2] clientId key   KEYS[3] rate bucket
+-- The archive feed (KEYS[4], redis/archive-feed.ts) exists once any process registered
+-- an archive; from then on every instance feeds it, whatever its own settings, and the
+-- room stream is no longer trimmed here: the archivers trim it once its messages are
+-- committed to PostgreSQL (so nothing unarchived is dropped). A stream trimmed empty
+-- stays a key, so the feed keeps existing. Without a feed, rooms are capped here at
+-- about `retention` entries (MAXLEN ~), as before the archive. Room and feed are written
+-- in one script, so within a room the feed's order is the room's order.
+--
+-- KEYS[1] room stream   KEYS[2] clientId key   KEYS[3] rate bucket   KEYS[4] archive feed
 -- ARGV[1] roomId  ARGV[2] userId  ARGV[3] username  ARGV[4] text  ARGV[5] clientId
 -- ARGV[6] retention  ARGV[7] clientId ttl (s)  ARGV[8] rate per s (0 = off)
 -- ARGV[9] burst  ARGV[10] channel  ARGV[11] origin instance id
@@ -26,8 +35,15 @@ if rate > 0 then
   end
 end
 
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*',
-  'userId', ARGV[2], 'username', ARGV[3], 'text', ARGV[4], 'clientId', ARGV[5])
+local archived = redis.call('EXISTS', KEYS[4]) == 1
+local id
+if archived then
+  id = redis.call('XADD', KEYS[1], '*',
+    'userId', ARGV[2], 'username', ARGV[3], 'text', ARGV[4], 'clientId', ARGV[5])
+else
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*',
+    'userId', ARGV[2], 'username', ARGV[3], 'text', ARGV[4], 'clientId', ARGV[5])
+end
 
 -- createdAt comes from the id (Redis's clock), formatted as JavaScript's
 -- Date#toISOString would, so that history and live messages agree exactly.
@@ -57,4 +73,8 @@ local message = cjson.encode({
 })
 redis.call('PUBLISH', ARGV[10], '{"origin":' .. cjson.encode(ARGV[11]) .. ',"message":' .. message .. '}')
 redis.call('SET', KEYS[2], message, 'EX', ARGV[7])
+-- Field `m`: a stored message, whole (archive-feed.ts lists the entry kinds).
+if archived then
+  redis.call('XADD', KEYS[4], '*', 'm', message)
+end
 return {1, message}
