@@ -107,8 +107,14 @@ test('same origin: the token is in an httpOnly cookie only, the socket chats wit
   await page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor();
   expect(await scriptVisible(page)).not.toContain(cookie!.value);
 
+  // The app shows the sign-in screen at once and revokes in the background: wait for the
+  // logout's answer (which clears the cookie), not for the screen.
+  const loggedOut = page.waitForResponse(
+    (response) => response.url().endsWith('/api/auth/logout') && response.ok(),
+  );
   await page.getByTestId('logout').click();
   await page.getByTestId('auth-submit').waitFor();
+  await loggedOut;
   await expect(sessionCookie(context)).resolves.toBeUndefined();
   const replayed = await fetch(`${cluster.url}/api/me`, {
     headers: { cookie: `${SESSION_COOKIE}=${cookie!.value}` },
