@@ -74,8 +74,8 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
       <div
         className={`flex max-w-[85%] items-end gap-2 sm:max-w-[70%] ${own ? 'flex-row-reverse' : ''}`}
       >
-        <p
-          className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
+        <div
+          className={`min-w-0 rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
             own
               ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
               : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
@@ -91,7 +91,7 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
           data-testid="message-text"
         >
           <MessageText text={message.text} own={own} />
-        </p>
+        </div>
         {!startsGroup && (
           <time
             dateTime={message.createdAt}
