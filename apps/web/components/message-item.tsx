@@ -77,9 +77,9 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
         <div
           className={`min-w-0 rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
             own
-              ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
+              ? `bg-sky-700 ${status === 'pending' ? 'text-sky-100' : 'text-white'} ${startsGroup ? 'rounded-tr-md' : ''}`
               : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
-          } ${status === 'pending' ? 'opacity-60' : ''} ${
+          } ${
             status === 'failed'
               ? 'ring-2 ring-red-500'
               : focused
@@ -96,7 +96,7 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
           <time
             dateTime={message.createdAt}
             title={full}
-            className="shrink-0 text-[10px] text-zinc-400 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-500"
+            className="shrink-0 text-[10px] text-zinc-500 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-400"
             data-testid="message-time"
           >
             {time}
