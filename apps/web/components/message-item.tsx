@@ -16,9 +16,9 @@ const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 const FULL: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'medium' };
 
 /**
- * One message. The text is React text nodes (and <a> elements for links)
- * inside a pre-wrap block: it is never parsed as HTML, and its line breaks
- * show as written.
+ * One message. The text is React text nodes and elements (its formatting and
+ * links: MessageText) inside a pre-wrap block: it is never parsed as HTML, and
+ * its line breaks show as written.
  */
 export const MessageItem = memo(MessageItemView, (before, after) => {
   // Rows are rebuilt on every change; the message objects inside them are not.
