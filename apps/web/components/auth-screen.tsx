@@ -153,7 +153,10 @@ export function AuthScreen({ notice, onLogin, onRegister }: Props) {
               </p>
             ) : (
               mode === 'register' && (
-                <p id={`${id}-password-hint`} className="mt-1 text-xs text-zinc-500">
+                <p
+                  id={`${id}-password-hint`}
+                  className="mt-1 text-xs text-zinc-500 dark:text-zinc-400"
+                >
                   {LIMITS.passwordMin} to {LIMITS.passwordMax} characters.
                 </p>
               )

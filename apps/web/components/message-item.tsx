@@ -16,9 +16,9 @@ const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 const FULL: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'medium' };
 
 /**
- * One message. The text is React text nodes (and <a> elements for links)
- * inside a pre-wrap block: it is never parsed as HTML, and its line breaks
- * show as written.
+ * One message. The text is React text nodes and elements (its formatting and
+ * links: MessageText) inside a pre-wrap block: it is never parsed as HTML, and
+ * its line breaks show as written.
  */
 export const MessageItem = memo(MessageItemView, (before, after) => {
   // Rows are rebuilt on every change; the message objects inside them are not.
@@ -74,12 +74,12 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
       <div
         className={`flex max-w-[85%] items-end gap-2 sm:max-w-[70%] ${own ? 'flex-row-reverse' : ''}`}
       >
-        <p
-          className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
+        <div
+          className={`min-w-0 rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
             own
-              ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
+              ? `bg-sky-700 ${status === 'pending' ? 'text-sky-100' : 'text-white'} ${startsGroup ? 'rounded-tr-md' : ''}`
               : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
-          } ${status === 'pending' ? 'opacity-60' : ''} ${
+          } ${
             status === 'failed'
               ? 'ring-2 ring-red-500'
               : focused
@@ -91,12 +91,12 @@ function MessageItemView({ row, focused = false, onRetry }: Props) {
           data-testid="message-text"
         >
           <MessageText text={message.text} own={own} />
-        </p>
+        </div>
         {!startsGroup && (
           <time
             dateTime={message.createdAt}
             title={full}
-            className="shrink-0 text-[10px] text-zinc-400 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-500"
+            className="shrink-0 text-[10px] text-zinc-500 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-400"
             data-testid="message-time"
           >
             {time}

@@ -196,6 +196,10 @@ export function MessageTimeline({
         className="min-h-0 flex-1 overflow-y-auto pb-3 [overflow-anchor:none]"
         data-testid="message-list"
         tabIndex={0}
+        // The live region is the scroller, not the <ol>: a list with role="log" is no list.
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
         aria-label="Message history"
       >
         <div className="flex justify-center px-4 pt-3">
@@ -222,10 +226,10 @@ export function MessageTimeline({
           )}
         </div>
 
-        <ol role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages">
+        <ol aria-label="Messages">
           {rows.map((row) =>
             row.kind === 'day' ? (
-              <li key={row.key} className="my-4 flex items-center gap-3 px-4" role="separator">
+              <li key={row.key} className="my-4 flex items-center gap-3 px-4">
                 <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
                 <time
                   dateTime={row.at}
@@ -274,7 +278,7 @@ export function MessageTimeline({
         <button
           type="button"
           onClick={jumpToLive}
-          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-600 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-sky-700 ${focusRing}`}
+          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-700 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-sky-800 ${focusRing}`}
           data-testid="jump-to-live"
         >
           Jump to latest ↓
@@ -285,7 +289,7 @@ export function MessageTimeline({
         <button
           type="button"
           onClick={jumpToLatest}
-          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-600 px-4 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-sky-700 ${focusRing}`}
+          className={`absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-sky-700 px-4 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-sky-800 ${focusRing}`}
           data-testid="jump-to-latest"
         >
           {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓

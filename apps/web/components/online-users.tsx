@@ -21,7 +21,8 @@ export function OnlineUsers({ online, self, live, onMessage }: Props) {
       aria-labelledby="online-users-title"
       data-testid="online-users"
       data-live={live}
-      className={live ? '' : 'opacity-60'}
+      // Not live: the dots fade, the names keep their contrast (opacity took it below 3:1).
+      className={live ? '' : '[&_[data-testid=presence-dot]]:opacity-40'}
     >
       <h2
         id="online-users-title"
@@ -39,7 +40,7 @@ export function OnlineUsers({ online, self, live, onMessage }: Props) {
         >
           <PresenceDot online={selfOnline} />
           <span className="min-w-0 truncate">{self.username}</span>
-          <span className="text-xs text-zinc-400">(you)</span>
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">(you)</span>
         </li>
         {others.map((user) => (
           <li key={user.id}>
@@ -60,7 +61,7 @@ export function OnlineUsers({ online, self, live, onMessage }: Props) {
         ))}
       </ul>
       {others.length === 0 && (
-        <p className="px-2 pt-1 text-xs text-zinc-400 dark:text-zinc-500">Nobody else is online.</p>
+        <p className="px-2 pt-1 text-xs text-zinc-500 dark:text-zinc-400">Nobody else is online.</p>
       )}
     </section>
   );

@@ -39,7 +39,7 @@ export function RoomList({
             {title}
           </h2>
           {sections[kind].length === 0 ? (
-            <p className="px-2 text-sm text-zinc-400 dark:text-zinc-500">{empty}</p>
+            <p className="px-2 text-sm text-zinc-500 dark:text-zinc-400">{empty}</p>
           ) : (
             <ul className="flex flex-col gap-0.5">
               {sections[kind].map((room) => {
@@ -115,7 +115,7 @@ function RoomButton({
         <>
           <span
             aria-hidden="true"
-            className="ml-auto min-w-5 shrink-0 rounded-full bg-sky-600 px-1.5 py-0.5 text-center text-[11px] leading-none font-bold text-white dark:bg-sky-500"
+            className="ml-auto min-w-5 shrink-0 rounded-full bg-sky-700 px-1.5 py-0.5 text-center text-[11px] leading-none font-bold text-white"
             data-testid="unread-badge"
           >
             {badgeLabel(unread)}

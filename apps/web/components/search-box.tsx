@@ -119,12 +119,15 @@ export function SearchBox({ api, rooms, selfUsername, activeRoom, onOpen }: Prop
           }}
           onFocus={() => setExpanded(true)}
           onKeyDown={onKeyDown}
-          className={`block h-8 w-full rounded-md border border-zinc-300 bg-zinc-50 pr-14 pl-8 text-sm text-zinc-900 placeholder:text-zinc-400 focus-visible:border-sky-500 focus-visible:bg-white dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:focus-visible:bg-zinc-950 ${focusRing} focus-visible:outline-offset-0`}
+          className={`block h-8 w-full rounded-md border border-zinc-300 bg-zinc-50 pr-14 pl-8 text-sm text-zinc-900 placeholder:text-zinc-500 focus-visible:border-sky-500 focus-visible:bg-white dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-400 dark:focus-visible:bg-zinc-950 ${focusRing} focus-visible:outline-offset-0`}
           data-testid="search-input"
         />
+        {/* The description is text: a <kbd>'s aria-label is not reliably read. */}
+        <span id={`${id}-hint`} className="sr-only">
+          Shortcut: {mac ? 'Command' : 'Control'} K, or slash
+        </span>
         <kbd
-          id={`${id}-hint`}
-          aria-label={`Shortcut: ${mac ? 'Command' : 'Control'} K, or slash`}
+          aria-hidden="true"
           className={`pointer-events-none absolute top-1/2 right-2 hidden -translate-y-1/2 rounded-sm border border-zinc-300 px-1 font-sans text-[10px] text-zinc-500 dark:border-zinc-700 dark:text-zinc-400 ${
             text ? '' : 'sm:block'
           }`}

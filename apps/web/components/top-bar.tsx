@@ -26,10 +26,9 @@ export function TopBar({ user, status, onLogout, search }: Props) {
       {search}
       <div className="flex min-w-0 items-center gap-3">
         <ConnectionStatusBadge status={status} />
-        <span
-          className="hidden truncate text-sm text-zinc-500 sm:inline dark:text-zinc-400"
-          aria-label={`Signed in as ${user.username}`}
-        >
+        <span className="hidden truncate text-sm text-zinc-500 sm:inline dark:text-zinc-400">
+          {/* Text, not aria-label: a plain span's label is ignored by screen readers. */}
+          <span className="sr-only">Signed in as </span>
           <span
             className="font-semibold text-zinc-800 dark:text-zinc-200"
             data-testid="current-user"

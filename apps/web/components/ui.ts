@@ -2,9 +2,9 @@
 
 export const inputClass =
   'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 ' +
-  'placeholder:text-zinc-400 focus-visible:border-sky-500 focus-visible:outline-2 ' +
+  'placeholder:text-zinc-500 focus-visible:border-sky-500 focus-visible:outline-2 ' +
   'focus-visible:outline-offset-0 focus-visible:outline-sky-500 aria-invalid:border-red-500 ' +
-  'dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500';
+  'dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-400';
 
 export const labelClass = 'mb-1 block text-sm font-medium text-zinc-700 dark:text-zinc-300';
 
@@ -12,8 +12,8 @@ export const focusRing =
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500';
 
 export const primaryButtonClass =
-  'inline-flex items-center justify-center rounded-md bg-sky-600 px-4 py-2 text-sm font-semibold ' +
-  'text-white hover:bg-sky-700 disabled:cursor-not-allowed disabled:opacity-50 ' +
+  'inline-flex items-center justify-center rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold ' +
+  'text-white hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-50 ' +
   focusRing;
 
 export const secondaryButtonClass =

@@ -7,8 +7,11 @@
 export type TextSegment =
   { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-/** `http://`, `https://` or `www.` up to white space (or characters never part of a typed URL). */
-const CANDIDATE = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"'`]+/gi;
+/**
+ * `http://`, `https://` or `www.` up to white space (or characters never part of a typed URL),
+ * not right after a letter or digit (an underscore before it may be italic's marker).
+ */
+const CANDIDATE = /(?<![A-Za-z0-9])(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 
 /** Characters that end a sentence rather than a URL when they come last. */
 const TRAILING = new Set(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
