@@ -8,7 +8,8 @@ import { redisCall } from './unavailable';
 /**
  * Rooms as hashes `room:{id}` with a member set `room:{id}:members`; public
  * rooms in the sorted set `rooms:public` (by creation time), each user's
- * private rooms and DMs in `user:{id}:rooms`.
+ * private rooms and DMs in `user:{id}:rooms`, the DMs they hid in the hash
+ * `user:{id}:hidden-dms`.
  */
 export class RedisRoomStore implements RoomStore {
   constructor(
@@ -118,6 +119,39 @@ export class RedisRoomStore implements RoomStore {
     const existing = await this.get(roomId);
     if (!existing) throw new Error(`dm ${roomId} is referenced but missing`);
     return { room: existing, created: false };
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<boolean> {
+    const results = await redisCall(() =>
+      this.redis
+        .multi()
+        .srem(this.keys.roomMembers(roomId), userId)
+        .zrem(this.keys.userRooms(userId), roomId)
+        .exec(),
+    );
+    return results?.[0]?.[1] === 1;
+  }
+
+  /** SORT … ALPHA LIMIT: one command; Redis reads the whole set once, sends back `limit` ids. */
+  async memberIds(roomId: string, limit: number): Promise<string[]> {
+    const ids = await redisCall(() =>
+      this.redis.sort(this.keys.roomMembers(roomId), 'LIMIT', 0, limit, 'ALPHA'),
+    );
+    return ids as string[];
+  }
+
+  async hideDm(userId: string, roomId: string, upTo: string): Promise<void> {
+    await redisCall(() => this.redis.hset(this.keys.hiddenDms(userId), roomId, upTo));
+  }
+
+  async unhideDm(userId: string, roomId: string): Promise<boolean> {
+    const removed = await redisCall(() => this.redis.hdel(this.keys.hiddenDms(userId), roomId));
+    return removed === 1;
+  }
+
+  async hiddenDms(userId: string): Promise<Map<string, string>> {
+    const marks = await redisCall(() => this.redis.hgetall(this.keys.hiddenDms(userId)));
+    return new Map(Object.entries(marks));
   }
 
   private async loadMany(ids: string[]): Promise<Room[]> {

@@ -11,9 +11,11 @@ import { guardAgainstFloods } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
+import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
 import { MessageRelay } from './relay';
 import { RoomJoins } from './room-joins';
+import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
 import { SlowConsumerGuard } from './slow-consumers';
 import { TypingThrottle } from './typing';
@@ -47,6 +49,7 @@ export class SocketService {
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
+  private readonly hiddenDmWatch: HiddenDmWatch;
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, services, backend, config, logger, metrics } = deps;
@@ -77,9 +80,14 @@ export class SocketService {
     );
     this.handlers = createEventHandlers(services, roomJoins, this.typing);
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
-    this.events = new EventRelay(io, config.typingTtlMs);
+    this.hiddenDmWatch = new HiddenDmWatch(io);
+    this.events = new EventRelay(
+      io,
+      config.typingTtlMs,
+      new RoomRemovals(io, roomJoins, this.typing, this.hiddenDmWatch),
+    );
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
-    const messages = new MessageRelay(io, this.catchUp, metrics);
+    const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
     io.on('connection', (socket) => this.onConnection(socket));
@@ -125,6 +133,7 @@ export class SocketService {
     this.closeTransports();
     this.slowConsumers.stop();
     this.events.clear();
+    this.hiddenDmWatch.clear();
     await this.deps.services.presence.stop();
   }
 
@@ -144,6 +153,7 @@ export class SocketService {
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
     this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
+    if (this.socketsOf(user.id) === 1) this.watchHiddenDms(user.id);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
     bindEventHandlers(socket, this.handlers, { logger, metrics, inFlight: this.inFlight });
@@ -153,7 +163,30 @@ export class SocketService {
       this.admission.release(socket);
       this.catchUp.forgetSocket(socket.id);
       void this.typing.stop(socket);
+      if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
       services.presence.socketClosed(user);
     });
+  }
+
+  /** How many sockets the user has on this instance. */
+  private socketsOf(userId: string): number {
+    return this.deps.io.of('/').adapter.rooms.get(userRoom(userId))?.size ?? 0;
+  }
+
+  /**
+   * The user's first socket here: the DMs they hid (on any instance, at any time before) are
+   * watched here, so one coming back is announced to this socket too. One read of the user's
+   * marks (an empty hash for most users); a failure only costs that announcement, as the
+   * list shows the DM again by itself.
+   */
+  private watchHiddenDms(userId: string): void {
+    const { services, logger } = this.deps;
+    void (async () => {
+      const hidden = await services.hiddenDms.stillHidden(userId);
+      if (this.socketsOf(userId) === 0) return;
+      for (const { room, upTo } of hidden) this.hiddenDmWatch.watch(userId, room, upTo);
+    })().catch((error: unknown) =>
+      logger.warn({ err: error, userId }, 'could not read hidden DMs to watch'),
+    );
   }
 }
