@@ -1,6 +1,12 @@
 import { compareMessageIds, type Room } from '@chat/shared';
 import type { Backend, RoomPage } from '../ports';
 
+/** A DM its member hid, with the newest message id it had then. */
+export interface HiddenDm {
+  room: Room;
+  upTo: string;
+}
+
 /** The `upTo` of a DM hidden before it had any message: every message id is above it. */
 export const NO_MESSAGE_YET = '0-0';
 
@@ -27,7 +33,7 @@ export class HiddenDms {
   }
 
   /** The user's DMs that their marks still hide, each with its `upTo`. */
-  async stillHidden(userId: string): Promise<{ room: Room; upTo: string }[]> {
+  async stillHidden(userId: string): Promise<HiddenDm[]> {
     const marks = await this.backend.rooms.hiddenDms(userId);
     const hidden = await Promise.all(
       [...marks].map(async ([roomId, upTo]) => {

@@ -18,9 +18,12 @@ export class HiddenDmWatch {
 
   constructor(private readonly io: ChatIoServer) {}
 
+  /** Watches the DM for the user; of two marks of the same DM the newer (higher `upTo`) holds. */
   watch(userId: string, room: Room, upTo: string): void {
     let watchers = this.byRoom.get(room.id);
     if (!watchers) this.byRoom.set(room.id, (watchers = new Map()));
+    const known = watchers.get(userId);
+    if (known && compareMessageIds(known.upTo, upTo) > 0) return;
     watchers.set(userId, { room, upTo });
     let rooms = this.byUser.get(userId);
     if (!rooms) this.byUser.set(userId, (rooms = new Set()));

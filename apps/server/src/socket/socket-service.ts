@@ -19,6 +19,7 @@ import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
 import { SlowConsumerGuard } from './slow-consumers';
 import { TypingThrottle } from './typing';
+import type { HiddenDm } from '../services/hidden-dms';
 import { TypingSignals } from './typing-signals';
 import { sessionRoom, userRoom, type ChatIoServer, type ChatSocket } from './types';
 
@@ -50,6 +51,8 @@ export class SocketService {
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
   private readonly hiddenDmWatch: HiddenDmWatch;
+  /** Issue 14: each admitted socket's user's hidden DMs, read during its handshake. */
+  private readonly hiddenAtHandshake = new WeakMap<ChatSocket, HiddenDm[]>();
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, services, backend, config, logger, metrics } = deps;
@@ -90,6 +93,7 @@ export class SocketService {
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
+    io.use((socket, next) => this.readHiddenDms(socket, next));
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
     backend.eventBus.onEvent((event) => {
@@ -153,7 +157,9 @@ export class SocketService {
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
     this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
-    if (this.socketsOf(user.id) === 1) this.watchHiddenDms(user.id);
+    for (const { room, upTo } of this.hiddenAtHandshake.get(socket) ?? [])
+      this.hiddenDmWatch.watch(user.id, room, upTo);
+    this.hiddenAtHandshake.delete(socket);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
     bindEventHandlers(socket, this.handlers, { logger, metrics, inFlight: this.inFlight });
@@ -174,19 +180,24 @@ export class SocketService {
   }
 
   /**
-   * The user's first socket here: the DMs they hid (on any instance, at any time before) are
-   * watched here, so one coming back is announced to this socket too. One read of the user's
-   * marks (an empty hash for most users); a failure only costs that announcement, as the
-   * list shows the DM again by itself.
+   * Issue 14: the DMs the user hid (on any instance, at any time before) are watched for this
+   * socket from its first moment (HiddenDmWatch), so one coming back is announced to it too.
+   * Read during the handshake, so the watch is in place before the client hears `connect`:
+   * one read of the user's marks (an empty hash for most users). A failed read only costs
+   * that announcement (the list shows the DM again by itself), never the connection.
    */
-  private watchHiddenDms(userId: string): void {
+  private readHiddenDms(socket: ChatSocket, next: (error?: Error) => void): void {
     const { services, logger } = this.deps;
-    void (async () => {
-      const hidden = await services.hiddenDms.stillHidden(userId);
-      if (this.socketsOf(userId) === 0) return;
-      for (const { room, upTo } of hidden) this.hiddenDmWatch.watch(userId, room, upTo);
-    })().catch((error: unknown) =>
-      logger.warn({ err: error, userId }, 'could not read hidden DMs to watch'),
+    const { user } = socket.data;
+    services.hiddenDms.stillHidden(user.id).then(
+      (hidden) => {
+        if (hidden.length > 0) this.hiddenAtHandshake.set(socket, hidden);
+        next();
+      },
+      (error: unknown) => {
+        logger.warn({ err: error, userId: user.id }, 'could not read hidden DMs to watch');
+        next();
+      },
     );
   }
 }
