@@ -92,7 +92,11 @@ export interface RoomStore {
    * its `createdBy`, also when nobody is left in it.
    */
   removeMember(roomId: string, userId: string): Promise<boolean>;
-  /** At most `limit` of the room's member ids, in id order (the same ids on every call). */
+  /**
+   * At most `limit` of the room's member ids, in id order: all of them when the room has at most
+   * `limit` members; of a larger room, `limit` of them (which ones is the backend's choice).
+   * Its cost is bounded by `limit`, never by the size of the room.
+   */
   memberIds(roomId: string, limit: number): Promise<string[]>;
   /**
    * Hides a DM from the user's room list while its newest message id is not above `upTo`

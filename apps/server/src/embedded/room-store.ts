@@ -1,4 +1,5 @@
 import type { Room } from '@chat/shared';
+import { byCodeUnits } from '../chat/id-order';
 import type { RoomPage, RoomStore } from '../ports';
 import { NOTHING_KEPT, type DurableState, type EmbeddedState } from './durable-state';
 
@@ -111,8 +112,7 @@ export class EmbeddedRoomStore implements RoomStore {
   }
 
   memberIds(roomId: string, limit: number): Promise<string[]> {
-    // Code unit order, as Redis's SORT ALPHA compares bytes (ids are ASCII).
-    const ids = [...(this.members.get(roomId) ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ids = [...(this.members.get(roomId) ?? [])].sort(byCodeUnits);
     return Promise.resolve(ids.slice(0, limit));
   }
 
