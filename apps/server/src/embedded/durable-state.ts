@@ -21,6 +21,8 @@ export interface EmbeddedState {
   /** `pair` is the two user ids, sorted, joined by `:`. */
   dms: { pair: string; roomId: string }[];
   readMarkers: { userId: string; roomId: string; messageId: string }[];
+  /** The DMs users hid from their lists (RoomStore.hideDm). */
+  hiddenDms: { userId: string; roomId: string; upTo: string }[];
 }
 
 /**
@@ -38,6 +40,10 @@ export interface DurableState {
   /** The room, its first members and (for a DM) its pair, in one step. */
   addRoom(room: Room, memberIds: string[], dmPair?: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
+  removeMember(roomId: string, userId: string): Promise<void>;
+  /** Creates or replaces the user's mark on the DM. */
+  saveHiddenDm(userId: string, roomId: string, upTo: string): Promise<void>;
+  deleteHiddenDm(userId: string, roomId: string): Promise<void>;
   saveReadMarker(userId: string, roomId: string, messageId: string): Promise<void>;
   /** Resolves once every write issued before the call has been committed (or failed). */
   settled(): Promise<void>;
@@ -53,9 +59,20 @@ export const NOTHING_KEPT: DurableState = {
   deleteSessions: () => Promise.resolve(),
   addRoom: () => Promise.resolve(),
   addMember: () => Promise.resolve(),
+  removeMember: () => Promise.resolve(),
+  saveHiddenDm: () => Promise.resolve(),
+  deleteHiddenDm: () => Promise.resolve(),
   saveReadMarker: () => Promise.resolve(),
   settled: () => Promise.resolve(),
-  load: () => Promise.resolve({ users: [], sessions: [], rooms: [], dms: [], readMarkers: [] }),
+  load: () =>
+    Promise.resolve({
+      users: [],
+      sessions: [],
+      rooms: [],
+      dms: [],
+      readMarkers: [],
+      hiddenDms: [],
+    }),
 };
 
 /*
@@ -80,6 +97,11 @@ const INSERT_ROOM = `
   INSERT INTO dm_pairs (pair, room_id) SELECT $4::text, $1 WHERE $4::text IS NOT NULL`;
 const INSERT_MEMBER = `
   INSERT INTO room_members (room_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+const DELETE_MEMBER = `DELETE FROM room_members WHERE room_id = $1 AND user_id = $2`;
+const UPSERT_HIDDEN_DM = `
+  INSERT INTO hidden_dms (user_id, room_id, up_to) VALUES ($1, $2, $3)
+  ON CONFLICT (user_id, room_id) DO UPDATE SET up_to = EXCLUDED.up_to`;
+const DELETE_HIDDEN_DM = `DELETE FROM hidden_dms WHERE user_id = $1 AND room_id = $2`;
 const UPSERT_READ_MARKER = `
   INSERT INTO read_markers (user_id, room_id, message_id) VALUES ($1, $2, $3)
   ON CONFLICT (user_id, room_id) DO UPDATE SET message_id = EXCLUDED.message_id`;
@@ -129,6 +151,18 @@ export class SqlDurableState implements DurableState {
     return this.write(INSERT_MEMBER, [roomId, userId]);
   }
 
+  removeMember(roomId: string, userId: string): Promise<void> {
+    return this.write(DELETE_MEMBER, [roomId, userId]);
+  }
+
+  saveHiddenDm(userId: string, roomId: string, upTo: string): Promise<void> {
+    return this.write(UPSERT_HIDDEN_DM, [userId, roomId, upTo]);
+  }
+
+  deleteHiddenDm(userId: string, roomId: string): Promise<void> {
+    return this.write(DELETE_HIDDEN_DM, [userId, roomId]);
+  }
+
   saveReadMarker(userId: string, roomId: string, messageId: string): Promise<void> {
     return this.write(UPSERT_READ_MARKER, [userId, roomId, messageId]);
   }
@@ -167,6 +201,10 @@ export class SqlDurableState implements DurableState {
       `SELECT user_id, room_id, message_id FROM read_markers`,
       [],
     );
+    const hidden = await this.db.query<{ user_id: string; room_id: string; up_to: string }>(
+      `SELECT user_id, room_id, up_to FROM hidden_dms`,
+      [],
+    );
     const memberIds = new Map<string, string[]>();
     for (const row of members.rows) {
       const ids = memberIds.get(row.room_id) ?? [];
@@ -193,6 +231,11 @@ export class SqlDurableState implements DurableState {
         userId: row.user_id,
         roomId: row.room_id,
         messageId: row.message_id,
+      })),
+      hiddenDms: hidden.rows.map((row) => ({
+        userId: row.user_id,
+        roomId: row.room_id,
+        upTo: row.up_to,
       })),
     };
   }

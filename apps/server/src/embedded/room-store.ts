@@ -1,4 +1,5 @@
 import type { Room } from '@chat/shared';
+import { byCodeUnits } from '../chat/id-order';
 import type { RoomPage, RoomStore } from '../ports';
 import { NOTHING_KEPT, type DurableState, type EmbeddedState } from './durable-state';
 
@@ -13,17 +14,24 @@ export class EmbeddedRoomStore implements RoomStore {
   private readonly members = new Map<string, Set<string>>();
   private readonly publicNames = new Set<string>();
   private readonly dms = new Map<string, string>();
+  /** User id → (DM room id → `upTo`): RoomStore.hideDm's marks. */
+  private readonly hidden = new Map<string, Map<string, string>>();
 
   constructor(private readonly durable: DurableState = NOTHING_KEPT) {}
 
-  /** Start-up: the rooms (in creation order), members and DM pairs kept before. */
-  restore({ rooms, dms }: Pick<EmbeddedState, 'rooms' | 'dms'>): void {
+  /** Start-up: the rooms (in creation order), members, DM pairs and hidden DMs kept before. */
+  restore({
+    rooms,
+    dms,
+    hiddenDms = [],
+  }: Pick<EmbeddedState, 'rooms' | 'dms'> & Partial<Pick<EmbeddedState, 'hiddenDms'>>): void {
     for (const { room, memberIds } of rooms) {
       if (room.kind === 'public') this.publicNames.add(room.name.toLowerCase());
       this.rooms.set(room.id, room);
       this.members.set(room.id, new Set(memberIds));
     }
     for (const { pair, roomId } of dms) this.dms.set(pair, roomId);
+    for (const { userId, roomId, upTo } of hiddenDms) this.marksOf(userId).set(roomId, upTo);
   }
 
   /** Every room's id: the rooms whose history the message log loads at start. */
@@ -89,6 +97,60 @@ export class EmbeddedRoomStore implements RoomStore {
       throw error;
     }
     return true;
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<boolean> {
+    const members = this.members.get(roomId);
+    if (!members?.delete(userId)) return false;
+    try {
+      await this.durable.removeMember(roomId, userId);
+    } catch (error) {
+      members.add(userId);
+      throw error;
+    }
+    return true;
+  }
+
+  memberIds(roomId: string, limit: number): Promise<string[]> {
+    const ids = [...(this.members.get(roomId) ?? [])].sort(byCodeUnits);
+    return Promise.resolve(ids.slice(0, limit));
+  }
+
+  async hideDm(userId: string, roomId: string, upTo: string): Promise<void> {
+    const marks = this.marksOf(userId);
+    const before = marks.get(roomId);
+    marks.set(roomId, upTo);
+    try {
+      await this.durable.saveHiddenDm(userId, roomId, upTo);
+    } catch (error) {
+      if (before === undefined) marks.delete(roomId);
+      else marks.set(roomId, before);
+      throw error;
+    }
+  }
+
+  async unhideDm(userId: string, roomId: string): Promise<boolean> {
+    const marks = this.hidden.get(userId);
+    const before = marks?.get(roomId);
+    if (!marks || before === undefined) return false;
+    marks.delete(roomId);
+    try {
+      await this.durable.deleteHiddenDm(userId, roomId);
+    } catch (error) {
+      marks.set(roomId, before);
+      throw error;
+    }
+    return true;
+  }
+
+  hiddenDms(userId: string): Promise<Map<string, string>> {
+    return Promise.resolve(new Map(this.hidden.get(userId)));
+  }
+
+  private marksOf(userId: string): Map<string, string> {
+    let marks = this.hidden.get(userId);
+    if (!marks) this.hidden.set(userId, (marks = new Map()));
+    return marks;
   }
 
   async getOrCreateDm(
