@@ -67,21 +67,21 @@ describe('SearchBox', () => {
     expect(document.activeElement).toBe(input);
 
     const composer = screen.getByTestId('composer');
-    composer.focus();
+    act(() => composer.focus());
     fireEvent.keyDown(composer, { key: '/' });
     expect(document.activeElement).toBe(composer);
     fireEvent.keyDown(composer, { key: 'k', metaKey: true });
     expect(document.activeElement).toBe(input);
 
-    composer.focus();
-    composer.blur();
+    act(() => composer.focus());
+    act(() => composer.blur());
     fireEvent.keyDown(document.body, { key: '/' });
     expect(document.activeElement).toBe(input);
   });
 
   it('shows results once typing pauses, with the room named and the matched words marked', async () => {
     const { search, input } = setup();
-    input.focus();
+    act(() => input.focus());
     await type(input, 'hel');
     expect(search).toHaveBeenCalledTimes(1);
     expect(search.mock.calls[0]?.[0]).toEqual({ q: 'hel', limit: 20 });
@@ -108,7 +108,7 @@ describe('SearchBox', () => {
     const { input } = setup(async () => {
       throw new ApiError(503, 'unavailable', 'search needs an archive');
     });
-    input.focus();
+    act(() => input.focus());
     await type(input, 'hello');
     expect(screen.getByRole('alert').textContent).toBe(
       'Search is not available on this server right now.',
@@ -118,7 +118,7 @@ describe('SearchBox', () => {
 
   it('moves through the results with the arrows, opens with Enter, closes with Escape', async () => {
     const { onOpen, input } = setup();
-    input.focus();
+    act(() => input.focus());
     await type(input, 'hello');
     const selected = () =>
       screen.getAllByRole('option').findIndex((o) => o.getAttribute('aria-selected') === 'true');
