@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { Accounts } from './accounts';
 import { History } from './history';
+import { MessageChanges } from './message-changes';
 import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
@@ -16,6 +17,7 @@ export interface Services {
   accounts: Accounts;
   rooms: Rooms;
   messaging: Messaging;
+  messageChanges: MessageChanges;
   presence: Presence;
   onlineList: OnlineList;
   typing: Typing;
@@ -45,6 +47,7 @@ export function createServices(
       metrics,
       config.rateLimits === 'on' ? config.messageRatePerSec : 0,
     ),
+    messageChanges: new MessageChanges(backend),
     presence: new Presence(
       backend.presence,
       backend.eventBus,
