@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
+import { AppError } from '../chat/app-error';
 import { replySnapshot } from '../chat/message-changes';
 import type {
   AppendRequest,
@@ -153,7 +154,10 @@ export class RedisMessageLog implements MessageLog {
         return { status: 'changed', message: next, changeId: changeId! };
       if (status === CHANGE_NOT_FOUND) return { status: 'not_found' };
     }
-    throw new Error(`message ${messageId} changed ${CHANGE_ATTEMPTS} times while being changed`);
+    throw new AppError(
+      'unavailable',
+      'this message is being changed by many people at once; try again',
+    );
   }
 
   /** One script call (lua/catch-up.lua): missed messages, changed ones and the point read, one snapshot. */
