@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Message } from '@chat/shared';
 import {
   ARCHIVE_GROUP,
+  FEED_FIELDS,
   ensureArchiveFeed,
   migrate,
   type ChatScripts,
@@ -23,7 +24,7 @@ const DEAD_LETTER_MAX = 10_000;
 /** A consumer holding nothing and silent this many claim periods is removed from the group. */
 const IDLE_CONSUMER_PERIODS = 10;
 
-type Archivable = Extract<FeedEntry, { kind: 'message' }>;
+type Archivable = Extract<FeedEntry, { kind: 'message' | 'change' }>;
 type Invalid = Extract<FeedEntry, { kind: 'invalid' }>;
 
 export interface ArchiverDeps {
@@ -201,7 +202,7 @@ export class Archiver {
     const unusable = parsed.filter((entry): entry is Invalid => entry.kind === 'invalid');
     for (const _ of unusable) metrics.errors.inc({ stage: 'parse' });
     const { written, committed, rejected } = await this.retrier.run('write', () =>
-      this.write(parsed.filter((entry): entry is Archivable => entry.kind === 'message')),
+      this.write(parsed.filter((entry): entry is Archivable => entry.kind !== 'invalid')),
     );
     const dead = [...unusable, ...rejected];
     await this.retrier.run('ack', async () => {
@@ -233,8 +234,10 @@ export class Archiver {
     metrics.deadLettered.inc(dead.length);
     metrics.archived.inc(written);
     metrics.batchSize.observe(raw.length);
-    for (const { feedId, message } of committed)
-      this.trimmer.noteArchived(message.roomId, feedId, message.id);
+    // Only messages move the room's trim point; a change's message was archived before it.
+    for (const entry of committed)
+      if (entry.kind === 'message')
+        this.trimmer.noteArchived(entry.message.roomId, entry.feedId, entry.message.id);
   }
 
   /**
@@ -248,14 +251,8 @@ export class Archiver {
     committed: Archivable[];
     rejected: Invalid[];
   }> {
-    const { archive } = this.deps;
-    const messages = (list: Archivable[]): Message[] => list.map((entry) => entry.message);
     try {
-      return {
-        written: await archive.writeBatch(messages(entries)),
-        committed: entries,
-        rejected: [],
-      };
+      return { written: await this.writeEntries(entries), committed: entries, rejected: [] };
     } catch (error) {
       if (!isDataError(error)) throw error;
     }
@@ -264,7 +261,7 @@ export class Archiver {
     const rejected: Invalid[] = [];
     for (const entry of entries) {
       try {
-        written += await archive.writeBatch([entry.message]);
+        written += await this.writeEntries([entry]);
         committed.push(entry);
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -272,11 +269,35 @@ export class Archiver {
           feedId: entry.feedId,
           kind: 'invalid',
           reason: `rejected by PostgreSQL: ${(error as Error).message}`,
-          fields: ['m', JSON.stringify(entry.message)],
+          fields:
+            entry.kind === 'message'
+              ? [FEED_FIELDS.message, JSON.stringify(entry.message)]
+              : [
+                  FEED_FIELDS.change,
+                  JSON.stringify({ version: entry.version, message: entry.message }),
+                ],
         });
       }
     }
     return { written, committed, rejected };
+  }
+
+  /**
+   * Messages as inserts (a known one is skipped), changes as upserts by version (an older or
+   * re-delivered one changes nothing): both idempotent and independent of their order, so a
+   * batch retried whole, or a change committed before its message, ends the same.
+   */
+  private async writeEntries(entries: Archivable[]): Promise<number> {
+    const { archive } = this.deps;
+    const messages: Message[] = [];
+    const changes: { message: Message; version: string }[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'message') messages.push(entry.message);
+      else changes.push({ message: entry.message, version: entry.version });
+    }
+    let written = messages.length > 0 ? await archive.writeBatch(messages) : 0;
+    if (changes.length > 0) written += await archive.writeChanges(changes);
+    return written;
   }
 
   /** Trims the feed to the group's safe point, then the rooms up to it. */

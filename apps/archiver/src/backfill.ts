@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
-  toMessage,
+  currentMessage,
   type PostgresArchive,
   type RedisKeys,
   type StreamEntry,
@@ -61,7 +61,14 @@ export async function backfillRooms(deps: {
           redis.xrange(key, after, '+', 'COUNT', chunk),
         )) as StreamEntry[];
         if (entries.length === 0) break;
-        const messages = entries.map((entry) => toMessage(roomId, entry));
+        // Each message as it is now: its state (protocol v1.1), or an entry from before
+        // message changes, which holds the message itself.
+        const states = await retrier.run('backfill', () =>
+          redis.hmget(keys.roomLog(roomId)[1]!, ...entries.map(([id]) => id)),
+        );
+        const messages = entries.map((entry, index) =>
+          currentMessage(roomId, entry, states[index]),
+        );
         written += await retrier.run('backfill', () => archive.writeBatch(messages));
         if (entries.length < chunk) break;
         after = `(${entries[entries.length - 1]![0]}`;

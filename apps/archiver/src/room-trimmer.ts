@@ -67,7 +67,7 @@ export class RoomTrimmer {
         );
         for (;;) {
           const removed = await this.scripts.archiveTrimRoom(
-            [this.keys.roomMessages(roomId), this.keys.archiveBackfilled()],
+            [...this.keys.roomLog(roomId), this.keys.archiveBackfilled()],
             [newest.messageId, this.retention, TRIM_CHUNK],
           );
           if (removed < 0) {

@@ -23,4 +23,4 @@ export { PostgresArchive } from './postgres/archive';
 export { migrate } from './postgres/migrate';
 export { createPostgresPool } from './postgres/pool';
 export { poolSqlClient, type SqlClient } from './postgres/sql-client';
-export { toMessage, type StreamEntry } from './redis/message-log';
+export { currentMessage, toMessage, type StreamEntry } from './redis/message-log';

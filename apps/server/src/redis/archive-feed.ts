@@ -8,10 +8,14 @@ import type { ChatScripts } from './scripts';
  *
  *   m <Message JSON>   a stored message, exactly as it was published (insert;
  *                      a re-delivery changes nothing: ON CONFLICT DO NOTHING)
+ *   u {"version": <change id>, "message": <Message JSON>}
+ *                      protocol v1.1: a message's whole state after a change (an
+ *                      edit, a delete's tombstone, reactions, a reply's snapshot
+ *                      following its original), written by lua/message-change.lua;
+ *                      upserted by version (PostgresArchive.writeChanges), so a
+ *                      re-delivered or older state never overwrites a newer one
  *
- * Kinds to come (message changes: edits, deletes, reactions) add a field name
- * of their own carrying the message's whole current state, which the archive
- * upserts. An archiver that meets a kind it does not know dead-letters the
+ * An archiver that meets a kind it does not know dead-letters the
  * entry (`keys.archiveDead()`, with the reason) instead of guessing, so deploy
  * archivers before the servers that write a new kind.
  */
@@ -23,6 +27,8 @@ export const ARCHIVE_GROUP = 'archivers';
 export const FEED_FIELDS = {
   /** A stored message, whole, as lua/append.lua published it. */
   message: 'm',
+  /** Protocol v1.1: a message's changed state with its version, as lua/message-change.lua wrote it. */
+  change: 'u',
 } as const;
 
 /**

@@ -14,10 +14,17 @@ function lua(name: string): string {
 }
 
 type Arg = string | number;
+/** A stream entry as a script returns it: id and flat field list. */
+type StreamEntryReply = [id: string, fields: string[]];
 type Script<Reply> = (keys: string[], args: Arg[]) => Promise<Reply>;
 
 export interface ChatScripts {
   appendMessage: Script<[number, string | number]>;
+  messageChange: Script<[number, string?]>;
+  catchUp: Script<
+    [string, string | null, StreamEntryReply[], (string | null)[], (string | null)[]]
+  >;
+  historyPage: Script<[string | null, StreamEntryReply[], (string | null)[]]>;
   createUser: Script<number>;
   createRoom: Script<number>;
   getOrCreateDm: Script<[number, string]>;
@@ -38,6 +45,9 @@ export interface ChatScripts {
 
 const FILES: Record<keyof ChatScripts, string> = {
   appendMessage: 'append',
+  messageChange: 'message-change',
+  catchUp: 'catch-up',
+  historyPage: 'history-page',
   createUser: 'create-user',
   createRoom: 'create-room',
   getOrCreateDm: 'get-or-create-dm',
@@ -56,7 +66,7 @@ const FILES: Record<keyof ChatScripts, string> = {
   archiveDropConsumers: 'archive-drop-consumers',
 };
 
-const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids'];
+const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log'];
 
 export function registerScripts(redis: Redis): ChatScripts {
   const library = LIBRARIES.map(lua).join('\n');
