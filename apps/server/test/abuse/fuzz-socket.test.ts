@@ -314,7 +314,7 @@ describe('every event answers fuzzed payloads with a documented ack', () => {
       [
         () => ({
           roomId: publicRoom,
-          text: ' \u202Eevil\u0000 <script>alert(1)</script> ',
+          text: ' \u202Eevil\u0001 <script>alert(1)</script> ',
           clientId: 'example-1',
           userId: alice.user.id,
           username: alice.user.username,
