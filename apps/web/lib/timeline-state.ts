@@ -4,7 +4,7 @@ import {
   type JoinRoomResult,
   type Message,
 } from '@chat/shared';
-import { NO_CHANGES, pruneShown, type PendingChange } from './message-changes';
+import { NO_CHANGES, pruneShown, withPendingChanges, type PendingChange } from './message-changes';
 import { EMPTY_MESSAGE_LIST, mergeMessages, type MessageList } from './message-list';
 import { applyUpdates } from './message-updates';
 import type { TimelineWindow } from './timeline-window';
@@ -174,6 +174,16 @@ export function shownMessages(timeline: Timeline): MessageList {
   const from = messages.sent.findIndex((m) => compareMessageIds(m.id, gap.before) >= 0);
   if (from <= 0) return messages;
   return { sent: messages.sent.slice(from), local: messages.local };
+}
+
+/**
+ * What the view shows: `shownMessages` with this user's pending changes
+ * applied over the server's state (the same list when none applies).
+ */
+export function displayedMessages(timeline: Timeline): MessageList {
+  const shown = shownMessages(timeline);
+  const sent = withPendingChanges(shown.sent, timeline.changes);
+  return sent === shown.sent ? shown : { sent, local: shown.local };
 }
 
 /** A page from inside the gap (the newest of it): the gap shrinks to what is older, or closes. */
