@@ -163,7 +163,11 @@ export function RoomView({
         {room.kind !== 'public' && (
           <button
             type="button"
-            onClick={() => setPanelOpen(true)}
+            onClick={() => {
+              // Read again on every opening: someone may have joined or left meanwhile.
+              members.reload();
+              setPanelOpen(true);
+            }}
             aria-haspopup="dialog"
             className={`shrink-0 ${secondaryButtonClass}`}
             data-testid="open-members"
