@@ -9,6 +9,16 @@ const swc = [
   },
 ];
 
+/*
+ * PGlite's CommonJS build loads Node's built-ins with `import("fs")`, which Jest's module
+ * sandbox refuses without --experimental-vm-modules. Compiled by swc like our own code,
+ * those become `require` calls (compiled once, then cached by Jest).
+ */
+const pgliteUnderJest = {
+  transform: { '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', {}] },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   // A global option in Jest 30 (ignored inside a project).
@@ -29,7 +39,8 @@ module.exports = {
       displayName: 'server',
       testEnvironment: 'node',
       roots: ['<rootDir>/apps/server/test'],
-      transform: { '^.+\\.tsx?$': swc },
+      transform: { '^.+\\.tsx?$': swc, ...pgliteUnderJest.transform },
+      transformIgnorePatterns: pgliteUnderJest.transformIgnorePatterns,
     },
     {
       displayName: 'web',

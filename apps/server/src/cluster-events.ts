@@ -12,6 +12,18 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room:created'), room: roomSchema }),
   /** A user became a member of a private room or DM: their sockets hear of it. */
   z.object({ type: z.literal('room:added'), room: roomSchema, userId: z.string() }),
+  /**
+   * Issue 14, membership: the user left a private room (they are no longer a member), or hid
+   * a DM (`dm`: still a member; it comes back in their list once a message newer than `upTo`
+   * is stored). Every instance takes that user's sockets out of the room and sends them
+   * `room:removed`.
+   */
+  z.object({
+    type: z.literal('room:removed'),
+    roomId: z.string(),
+    userId: z.string(),
+    dm: z.object({ room: roomSchema, upTo: z.string() }).optional(),
+  }),
   /** A token was revoked: sockets authenticated with it are disconnected. */
   z.object({ type: z.literal('session:revoked'), tokenHash: z.string() }),
   z.object({
@@ -32,3 +44,5 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type ClusterEvent = z.infer<typeof clusterEventSchema>;
+/** Issue 14: the cluster event of a leave or a hidden DM. */
+export type RoomRemovedEvent = Extract<ClusterEvent, { type: 'room:removed' }>;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { trustFunction, type TrustProxy } from './chat/client-address';
 import { DEFAULT_KEY_PREFIX } from './redis/keys';
@@ -11,6 +12,13 @@ import { DEFAULT_KEY_PREFIX } from './redis/keys';
  */
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** The repository's root: this file runs from apps/server/src (tests) or apps/server/dist. */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** DATA_DIR's default, under the repository's root. */
+const DEFAULT_DATA_DIR = '.data/embedded';
+/** DATA_DIR's value for an embedded mode that keeps nothing. */
+export const IN_MEMORY = ':memory:';
 
 /** One setting: the environment variable it is read from, and how (default included). */
 function setting<Schema extends z.ZodType>(variable: string, schema: Schema) {
@@ -47,6 +55,20 @@ const SETTINGS = {
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
+  ),
+  /**
+   * Embedded mode (no REDIS_URL): the folder that keeps its state across restarts (accounts,
+   * sessions, rooms, history, read markers, in PGlite). Default `.data/embedded`; a relative
+   * path is resolved from the repository's root, not the working directory (turbo runs the
+   * server in apps/server). `:memory:` keeps nothing (the state ends with the process) and
+   * has no archive, so no search. One server per folder.
+   */
+  dataDir: setting(
+    'DATA_DIR',
+    z
+      .string()
+      .default(DEFAULT_DATA_DIR)
+      .transform((value) => (value === IN_MEMORY ? value : path.resolve(REPO_ROOT, value))),
   ),
   /** PEM file of the CA that signed the Redis server's certificate. */
   redisTlsCaFile: setting('REDIS_TLS_CA', z.string().optional()),

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { DataDirInUseError } from './embedded/data-dir-lock';
 import { createLogger } from './logger';
 import { RedisStartupError } from './redis/backend';
 import { createChatServer } from './server';
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
     server = await createChatServer(config, { logger });
     await server.listen();
   } catch (error) {
-    const message = error instanceof RedisStartupError ? error.message : 'start-up failed';
-    logger.fatal({ err: error instanceof RedisStartupError ? undefined : error }, message);
+    // Causes an operator can act on are logged as their message alone; anything else with its error.
+    const known = error instanceof RedisStartupError || error instanceof DataDirInUseError;
+    const message = known ? error.message : 'start-up failed';
+    logger.fatal({ err: known ? undefined : error }, message);
     process.exit(1);
   }
 

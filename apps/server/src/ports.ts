@@ -86,6 +86,28 @@ export interface RoomStore {
    * at once, both get the same room and only one is stored.
    */
   getOrCreateDm(room: Room, userIds: [string, string]): Promise<{ room: Room; created: boolean }>;
+  /**
+   * Membership (issue 14): takes the user out of the room's members and out of their own
+   * room list in one step; false when they were not a member. The room itself stays, with
+   * its `createdBy`, also when nobody is left in it.
+   */
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /**
+   * At most `limit` of the room's member ids, in id order: all of them when the room has at most
+   * `limit` members; of a larger room, `limit` of them (which ones is the backend's choice).
+   * Its cost is bounded by `limit`, never by the size of the room.
+   */
+  memberIds(roomId: string, limit: number): Promise<string[]>;
+  /**
+   * Hides a DM from the user's room list while its newest message id is not above `upTo`
+   * (`upTo` = its newest id at the time, or "0-0" when it had none): a read-time rule, so a
+   * new message costs nothing here. Replaces an earlier mark of the same DM.
+   */
+  hideDm(userId: string, roomId: string, upTo: string): Promise<void>;
+  /** Forgets the user's mark on the DM (it is listed again whatever its messages); false when there was none. */
+  unhideDm(userId: string, roomId: string): Promise<boolean>;
+  /** The user's marks: DM room id → `upTo` of `hideDm`. */
+  hiddenDms(userId: string): Promise<Map<string, string>>;
 }
 
 export interface AppendRequest {

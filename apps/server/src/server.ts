@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LIMITS } from '@chat/shared';
 import { trustFunction } from './chat/client-address';
-import type { Config } from './config';
+import { IN_MEMORY, type Config } from './config';
 import { createEmbeddedBackend } from './embedded/backend';
 import { buildHttpApp } from './http/app';
 import { createLogger } from './logger';
@@ -37,7 +37,7 @@ export interface ChatServer {
 
 /**
  * The composition root: picks the Redis backend when REDIS_URL is set (any
- * number of instances) or the embedded one (a single instance, in memory),
+ * number of instances) or the embedded one (a single instance, its state in DATA_DIR),
  * and wires HTTP, Socket.IO and the relay onto it.
  */
 export async function createChatServer(
@@ -125,10 +125,14 @@ export async function createChatServer(
         );
       }
       if (backend.kind === 'embedded') {
+        const kept =
+          config.dataDir === IN_MEMORY
+            ? "DATA_DIR=:memory:, so users, rooms and messages live in this process's memory and are lost on exit"
+            : `accounts, sessions, rooms, history and read state are kept in ${config.dataDir} (delete that folder to start afresh)`;
         logger.warn(
-          "embedded mode: no REDIS_URL, so users, rooms and messages live in this process's memory and are lost on exit, " +
-            'and this instance cannot share chat with others. To scale out, start Redis and set REDIS_URL=redis://localhost:6379 ' +
-            'on every instance.',
+          { dataDir: config.dataDir },
+          `embedded mode: no REDIS_URL; ${kept}; this instance cannot share chat with others. ` +
+            'To scale out, start Redis and set REDIS_URL=redis://localhost:6379 on every instance.',
         );
       }
       logger.info({ port, backend: backend.kind }, 'listening');

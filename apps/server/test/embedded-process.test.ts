@@ -5,7 +5,8 @@ import { connect, createRoom, Inbox, join, registerUser, send } from './support/
 /*
  * What a newcomer gets from `npm run dev` on a fresh machine: the built
  * server, no REDIS_URL, a full chat between two clients, a start-up line
- * saying data is in memory, and a clean exit on SIGTERM.
+ * saying where its state is kept (DATA_DIR) and how to reset it, and a clean
+ * exit on SIGTERM.
  */
 
 let server: ServerProcess;
@@ -26,9 +27,13 @@ test('announces the embedded mode and how to scale out', () => {
   const lines = server.process.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { msg: string; instance?: string });
+    .map((line) => JSON.parse(line) as { msg: string; instance?: string; dataDir?: string });
   const warning = lines.find((line) => line.msg.startsWith('embedded mode'));
-  expect(warning?.msg).toMatch(/memory/);
+  // The test kit gave it a DATA_DIR of its own: the line names it, and how to start afresh.
+  expect(warning?.dataDir).toMatch(/chat-data-/);
+  expect(warning?.msg).toContain(
+    `kept in ${warning?.dataDir} (delete that folder to start afresh)`,
+  );
   expect(warning?.msg).toMatch(/REDIS_URL/);
   expect(lines.find((line) => line.msg === 'listening')?.instance).toEqual(expect.any(String));
 });

@@ -6,7 +6,8 @@ import { configWith } from '../src/config';
 import { createEmbeddedBackend } from '../src/embedded/backend';
 import type { Backend } from '../src/ports';
 import { createRedisBackend } from '../src/redis/backend';
-import { RedisServer } from '@chat/testkit';
+import { migratedDataDir } from './support/data-dir';
+import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 
 /*
  * One contract for the ports, run against every implementation: Redis (the
@@ -24,7 +25,10 @@ afterAll(async () => {
   await redis.destroy();
 });
 
-const implementations: [string, (retention: number) => Backend][] = [
+/** The embedded backends' DATA_DIRs (persistence on, as in production), deleted after each test. */
+const dataDirs: EmbeddedDataDir[] = [];
+
+const implementations: [string, (retention: number) => Backend | Promise<Backend>][] = [
   [
     'redis',
     (retention) =>
@@ -41,19 +45,25 @@ const implementations: [string, (retention: number) => Backend][] = [
   ],
   [
     'embedded',
-    (retention) =>
-      createEmbeddedBackend(configWith({ messageRetention: retention, instanceId: 'contract' })),
+    async (retention) => {
+      const dataDir = await migratedDataDir();
+      dataDirs.push(dataDir);
+      return createEmbeddedBackend(
+        configWith({ messageRetention: retention, instanceId: 'contract', dataDir: dataDir.path }),
+      );
+    },
   ],
 ];
 
 describe.each(implementations)('%s backend', (_name, make) => {
   let backend: Backend;
   beforeEach(async () => {
-    backend = make(50);
+    backend = await make(50);
     await backend.start();
   });
   afterEach(async () => {
     await backend.close();
+    for (const dataDir of dataDirs.splice(0)) dataDir.remove();
   });
 
   const newRoom = (kind: Room['kind'] = 'public', name = `room-${randomUUID()}`): Room => ({
@@ -192,6 +202,61 @@ describe.each(implementations)('%s backend', (_name, make) => {
       expect(await backend.rooms.isMember(first.room.id, 'x')).toBe(true);
       expect(await backend.rooms.isMember(first.room.id, 'y')).toBe(true);
       expect(await backend.rooms.listPrivateFor('x')).toEqual([first.room]);
+    });
+  });
+
+  describe('RoomStore membership (issue 14)', () => {
+    test('removeMember takes the user out of the members and their list, once; the room stays', async () => {
+      const secret = newRoom('private');
+      await backend.rooms.create(secret, ['a', 'b']);
+      expect(await backend.rooms.removeMember(secret.id, 'a')).toBe(true);
+      expect(await backend.rooms.removeMember(secret.id, 'a')).toBe(false);
+      expect(await backend.rooms.isMember(secret.id, 'a')).toBe(false);
+      expect(await backend.rooms.listPrivateFor('a')).toEqual([]);
+      expect(await backend.rooms.isMember(secret.id, 'b')).toBe(true);
+      expect(await backend.rooms.removeMember(secret.id, 'b')).toBe(true);
+      expect(await backend.rooms.get(secret.id)).toEqual(secret);
+      expect(await backend.rooms.memberIds(secret.id, 10)).toEqual([]);
+      // Added back after leaving: a member again, listed again.
+      expect(await backend.rooms.addMember(secret.id, 'a')).toBe(true);
+      expect(await backend.rooms.listPrivateFor('a')).toEqual([secret]);
+    });
+
+    test('memberIds: every member in id order, or `limit` of them in id order', async () => {
+      const secret = newRoom('private');
+      await backend.rooms.create(secret, ['m3', 'm1', 'm2']);
+      await backend.rooms.addMember(secret.id, 'm0');
+      expect(await backend.rooms.memberIds(secret.id, 10)).toEqual(['m0', 'm1', 'm2', 'm3']);
+      expect(await backend.rooms.memberIds(secret.id, 4)).toEqual(['m0', 'm1', 'm2', 'm3']);
+      const two = await backend.rooms.memberIds(secret.id, 2);
+      expect(two).toHaveLength(2);
+      expect(two).toEqual([...two].sort());
+      expect(['m0', 'm1', 'm2', 'm3']).toEqual(expect.arrayContaining(two));
+      expect(await backend.rooms.memberIds('missing', 2)).toEqual([]);
+    });
+
+    test('memberIds of a room larger than `limit` (a hash table in Redis): `limit` distinct members', async () => {
+      const big = newRoom('private');
+      const ids = Array.from({ length: 300 }, (_, index) => `u${String(index).padStart(3, '0')}`);
+      await backend.rooms.create(big, ids);
+      expect(await backend.rooms.memberIds(big.id, 300)).toEqual(ids);
+      const some = await backend.rooms.memberIds(big.id, 150);
+      expect(new Set(some).size).toBe(150);
+      expect(some).toEqual([...some].sort());
+      expect(ids).toEqual(expect.arrayContaining(some));
+    });
+
+    test('hideDm keeps one mark per user and DM; unhideDm forgets it and says whether there was one', async () => {
+      const { room } = await backend.rooms.getOrCreateDm(newRoom('dm'), ['x', 'y']);
+      expect(await backend.rooms.hiddenDms('x')).toEqual(new Map());
+      await backend.rooms.hideDm('x', room.id, '5-0');
+      await backend.rooms.hideDm('x', room.id, '7-1');
+      expect(await backend.rooms.hiddenDms('x')).toEqual(new Map([[room.id, '7-1']]));
+      expect(await backend.rooms.hiddenDms('y')).toEqual(new Map());
+      expect(await backend.rooms.isMember(room.id, 'x')).toBe(true);
+      expect(await backend.rooms.unhideDm('x', room.id)).toBe(true);
+      expect(await backend.rooms.unhideDm('x', room.id)).toBe(false);
+      expect(await backend.rooms.hiddenDms('x')).toEqual(new Map());
     });
   });
 

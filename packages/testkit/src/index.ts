@@ -1,4 +1,5 @@
 export { findBinaryDir, requireBinary, versionedDirs } from './binaries';
+export { EmbeddedDataDir, type DataDirTemplate } from './embedded-data-dir';
 export { freePort, freePorts, isPortFree } from './free-port';
 export {
   killAllNow,

@@ -37,6 +37,8 @@ export const RATE_POLICIES = {
   roomJoin: { ratePerSec: 20, burst: 300 },
   /** `GET /api/rooms` per user (each page counts). */
   roomList: { ratePerSec: 2, burst: 100 },
+  /** `GET /api/rooms/:id/members` per user (issue 14): one list of up to 1,000 members each. */
+  memberList: { ratePerSec: 2, burst: 100 },
   /** `GET /api/presence` per user (each page counts). */
   presenceList: { ratePerSec: 2, burst: 100 },
   /**

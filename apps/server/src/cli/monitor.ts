@@ -129,6 +129,10 @@ function describe(event: ClusterEvent): string {
       return `public room ${JSON.stringify(event.room.name)} (${short(event.room.id)})`;
     case 'room:added':
       return `user ${short(event.userId)} added to ${event.room.kind} room ${short(event.room.id)}`;
+    case 'room:removed':
+      return event.dm
+        ? `user ${short(event.userId)} hid DM ${short(event.roomId)}`
+        : `user ${short(event.userId)} left room ${short(event.roomId)}`;
     case 'session:revoked':
       return `a session was revoked (${event.tokenHash.slice(0, 8)}…)`;
     case 'typing':

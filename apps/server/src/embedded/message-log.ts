@@ -3,6 +3,7 @@ import { takeToken, type BucketState } from '../chat/token-bucket';
 import type {
   AppendRequest,
   AppendResult,
+  Archive,
   MessageLimits,
   MessageLog,
   MessageRange,
@@ -10,32 +11,99 @@ import type {
 } from '../ports';
 import { InProcessChannel } from './in-process-channel';
 
+interface SentClientId {
+  message: Message;
+  expiresAt: number;
+  /** Settles once the message is kept (archived and in the window), or failed to be. */
+  kept: Promise<void>;
+}
+
+export interface EmbeddedMessageLogOptions {
+  retention: number;
+  clientIdTtlSec: number;
+  /**
+   * Where every message is archived before it is stored in memory and published (PGlite
+   * under DATA_DIR): the archive then always holds what the memory window holds, and
+   * more. Absent (DATA_DIR=:memory:): the window is all there is.
+   */
+  archive?: Pick<Archive, 'writeBatch'>;
+}
+
 /**
  * Room histories in memory, trimmed to `retention` messages each, with the
- * live feed in process. Ids have the Redis stream form `<ms>-<seq>` and only
- * ever grow, even if the clock steps back, so the two backends are
- * interchangeable for clients.
+ * live feed in process; with an archive, each message is in it before it is in memory,
+ * acked or published, and the windows are loaded back from it at start (`restore`). Ids
+ * have the Redis stream form `<ms>-<seq>` and only ever grow, even if the clock steps
+ * back, also across restarts, so the two backends are interchangeable for clients.
  */
 export class EmbeddedMessageLog implements MessageLog {
   private readonly rooms = new Map<string, Message[]>();
-  private readonly clientIds = new Map<string, { message: Message; expiresAt: number }>();
+  private readonly clientIds = new Map<string, SentClientId>();
   private readonly buckets = new Map<string, BucketState>();
   private readonly live = new InProcessChannel<Message>();
+  /** The newest append's turn to be kept: each one waits for the one before, so ids stay in order. */
+  private lastTurn: Promise<void> = Promise.resolve();
   private lastMs = 0;
   private lastSeq = 0;
 
   constructor(
-    private readonly options: { retention: number; clientIdTtlSec: number },
+    private readonly options: EmbeddedMessageLogOptions,
     private readonly now: () => number = Date.now,
   ) {}
 
-  append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
+  /**
+   * Start-up: the newest messages of each room as the archive has them (at most `retention`
+   * each, oldest first). New ids continue after the newest of them, and resends of those
+   * still within CLIENT_ID_TTL_SEC are recognised as duplicates.
+   */
+  restore(windows: Map<string, Message[]>): void {
+    const all: Message[] = [];
+    for (const [roomId, messages] of windows) {
+      if (messages.length === 0) continue;
+      this.rooms.set(roomId, messages.slice(-this.options.retention));
+      all.push(...messages);
+    }
+    // Insertion order must be expiry order (forgetExpiredClientIds relies on it): id order.
+    all.sort((a, b) => compareMessageIds(a.id, b.id));
+    const ttlMs = this.options.clientIdTtlSec * 1000;
+    const now = this.now();
+    for (const message of all) {
+      const expiresAt = messageIdTime(message.id) + ttlMs;
+      if (expiresAt <= now) continue;
+      this.clientIds.set(`${message.userId}:${message.roomId}:${message.clientId}`, {
+        message,
+        expiresAt,
+        kept: Promise.resolve(),
+      });
+    }
+    const newest = all.at(-1);
+    if (newest && compareMessageIds(newest.id, `${this.lastMs}-${this.lastSeq}`) > 0) {
+      const [ms, seq] = newest.id.split('-').map(Number) as [number, number];
+      this.lastMs = ms;
+      this.lastSeq = seq;
+    }
+  }
+
+  /** Into the room's memory window (trimmed to `retention`), then onto the live feed. */
+  private keep(message: Message): void {
+    const history = this.rooms.get(message.roomId) ?? [];
+    history.push(message);
+    if (history.length > this.options.retention)
+      history.splice(0, history.length - this.options.retention);
+    this.rooms.set(message.roomId, history);
+    this.live.publish(message);
+  }
+
+  async append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
     const now = this.now();
     // Room-scoped, as in Redis (keys.ts clientId): the same clientId in another room is a new message.
     const clientKey = `${request.userId}:${request.roomId}:${request.clientId}`;
     const seen = this.clientIds.get(clientKey);
-    if (seen && seen.expiresAt > now)
-      return Promise.resolve({ status: 'duplicate', message: seen.message });
+    if (seen && seen.expiresAt > now) {
+      // A resend while the original is still being kept answers once it is (or fails with it).
+      await seen.kept;
+      return { status: 'duplicate', message: seen.message };
+    }
 
     if (limits.ratePerSec > 0) {
       const taken = takeToken(
@@ -45,8 +113,7 @@ export class EmbeddedMessageLog implements MessageLog {
         limits.burst,
       );
       this.buckets.set(request.userId, taken.state);
-      if (!taken.allowed)
-        return Promise.resolve({ status: 'rate_limited', retryAfterMs: taken.retryAfterMs });
+      if (!taken.allowed) return { status: 'rate_limited', retryAfterMs: taken.retryAfterMs };
     }
 
     const id = this.nextId(now);
@@ -59,15 +126,23 @@ export class EmbeddedMessageLog implements MessageLog {
       clientId: request.clientId,
       createdAt: new Date(messageIdTime(id)).toISOString(),
     };
-    const history = this.rooms.get(request.roomId) ?? [];
-    history.push(message);
-    if (history.length > this.options.retention)
-      history.splice(0, history.length - this.options.retention);
-    this.rooms.set(request.roomId, history);
-    this.clientIds.set(clientKey, { message, expiresAt: now + this.options.clientIdTtlSec * 1000 });
+    const archived = this.options.archive?.writeBatch([message]);
+    // Its failure is the caller's (through `kept`), never an unhandled rejection meanwhile.
+    archived?.catch(() => undefined);
+    // Kept in id order whatever order the writes finish in: each turn waits for the one before.
+    const kept = this.lastTurn.then(() => archived).then(() => this.keep(message));
+    this.lastTurn = kept.catch(() => undefined);
+    const sent = { message, expiresAt: now + this.options.clientIdTtlSec * 1000, kept };
+    this.clientIds.set(clientKey, sent);
     this.forgetExpiredClientIds(now);
-    this.live.publish(message);
-    return Promise.resolve({ status: 'stored', message });
+    try {
+      await kept;
+    } catch (error) {
+      // Not archived, so never stored nor published: a resend is a new message.
+      if (this.clientIds.get(clientKey) === sent) this.clientIds.delete(clientKey);
+      throw error;
+    }
+    return { status: 'stored', message };
   }
 
   list(roomId: string, { after, before, limit, from }: MessageRange): Promise<RetainedPage> {

@@ -1,18 +1,41 @@
 import { compareMessageIds, type Room } from '@chat/shared';
 import type { MessageLog, ReadStateStore } from '../ports';
+import { NOTHING_KEPT, type DurableState, type EmbeddedState } from './durable-state';
 
+/**
+ * Read markers in memory, written through to `durable` (a move resolves once kept; one
+ * that could not be kept is undone and rejects); unread counts from the message log.
+ */
 export class EmbeddedReadStateStore implements ReadStateStore {
   private readonly markers = new Map<string, Map<string, string>>();
 
-  constructor(private readonly messages: Pick<MessageLog, 'list'>) {}
+  constructor(
+    private readonly messages: Pick<MessageLog, 'list'>,
+    private readonly durable: DurableState = NOTHING_KEPT,
+  ) {}
 
-  markRead(userId: string, roomId: string, messageId: string): Promise<boolean> {
-    const rooms = this.markers.get(userId) ?? new Map<string, string>();
-    this.markers.set(userId, rooms);
+  /** Start-up: the markers kept before. */
+  restore(markers: EmbeddedState['readMarkers']): void {
+    for (const { userId, roomId, messageId } of markers)
+      this.roomsOf(userId).set(roomId, messageId);
+  }
+
+  async markRead(userId: string, roomId: string, messageId: string): Promise<boolean> {
+    const rooms = this.roomsOf(userId);
     const current = rooms.get(roomId);
-    if (current && compareMessageIds(messageId, current) <= 0) return Promise.resolve(false);
+    if (current && compareMessageIds(messageId, current) <= 0) return false;
     rooms.set(roomId, messageId);
-    return Promise.resolve(true);
+    try {
+      await this.durable.saveReadMarker(userId, roomId, messageId);
+    } catch (error) {
+      // Undone unless a later move went further meanwhile.
+      if (rooms.get(roomId) === messageId) {
+        if (current) rooms.set(roomId, current);
+        else rooms.delete(roomId);
+      }
+      throw error;
+    }
+    return true;
   }
 
   async unreadCounts(
@@ -35,5 +58,11 @@ export class EmbeddedReadStateStore implements ReadStateStore {
       );
     }
     return counts;
+  }
+
+  private roomsOf(userId: string): Map<string, string> {
+    const rooms = this.markers.get(userId) ?? new Map<string, string>();
+    this.markers.set(userId, rooms);
+    return rooms;
   }
 }

@@ -17,6 +17,7 @@ import type { Services } from '../services/services';
 import { registerAuthRoutes } from './auth-routes';
 import { registerDebugRoutes } from './debug-routes';
 import { registerHealthRoutes } from './health-routes';
+import { registerMembershipRoutes } from './membership-routes';
 import { registerRoomRoutes } from './room-routes';
 import { registerSearchRoutes } from './search-routes';
 import { guardCookieRequests } from './session-cookie';
@@ -88,6 +89,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, deps);
   registerRoomRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerMembershipRoutes(app, deps);
   if (deps.debugHooks) registerDebugRoutes(app);
   return app;
 }

@@ -33,6 +33,8 @@ export function redisKeys(prefix: string) {
     publicRoomName: (name: string) => `${prefix}roomname:${name.toLowerCase()}`,
     publicRooms: () => `${prefix}rooms:public`,
     userRooms: (userId: string) => `${prefix}user:${userId}:rooms`,
+    /** Hash per user: DM room id → the DM's newest message id when hidden (RoomStore.hideDm). */
+    hiddenDms: (userId: string) => `${prefix}user:${userId}:hidden-dms`,
     dm: (userA: string, userB: string) => `${prefix}dm:${[userA, userB].sort().join(':')}`,
     /** A user's clientId in one room: resending it there returns the original message. */
     clientId: (userId: string, roomId: string, clientId: string) =>

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Room } from '@chat/shared';
+import { byCodeUnits } from '../chat/id-order';
 import type { RoomPage, RoomStore } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
@@ -8,7 +9,8 @@ import { redisCall } from './unavailable';
 /**
  * Rooms as hashes `room:{id}` with a member set `room:{id}:members`; public
  * rooms in the sorted set `rooms:public` (by creation time), each user's
- * private rooms and DMs in `user:{id}:rooms`.
+ * private rooms and DMs in `user:{id}:rooms`, the DMs they hid in the hash
+ * `user:{id}:hidden-dms`.
  */
 export class RedisRoomStore implements RoomStore {
   constructor(
@@ -118,6 +120,50 @@ export class RedisRoomStore implements RoomStore {
     const existing = await this.get(roomId);
     if (!existing) throw new Error(`dm ${roomId} is referenced but missing`);
     return { room: existing, created: false };
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<boolean> {
+    const results = await redisCall(() =>
+      this.redis
+        .multi()
+        .srem(this.keys.roomMembers(roomId), userId)
+        .zrem(this.keys.userRooms(userId), roomId)
+        .exec(),
+    );
+    return results?.[0]?.[1] === 1;
+  }
+
+  /**
+   * SSCAN in steps of `limit` until it has `limit` ids or has seen the whole set, then sorted
+   * here: Redis works O(limit) a call whatever the room's size (0.15 ms of Redis time for a
+   * list of 1,000 out of 10,000 members; SORT ALPHA LIMIT, which sorts the whole set, took
+   * 3.5 to 8.9 ms), and a room of at most `limit` members gets all of them. Beyond that, which
+   * `limit` of them is SSCAN's choice.
+   */
+  async memberIds(roomId: string, limit: number): Promise<string[]> {
+    const key = this.keys.roomMembers(roomId);
+    const ids = new Set<string>(); // SSCAN may return an id twice
+    let cursor = '0';
+    do {
+      const [next, batch] = await redisCall(() => this.redis.sscan(key, cursor, 'COUNT', limit));
+      for (const id of batch) ids.add(id);
+      cursor = next;
+    } while (cursor !== '0' && ids.size < limit);
+    return [...ids].sort(byCodeUnits).slice(0, limit);
+  }
+
+  async hideDm(userId: string, roomId: string, upTo: string): Promise<void> {
+    await redisCall(() => this.redis.hset(this.keys.hiddenDms(userId), roomId, upTo));
+  }
+
+  async unhideDm(userId: string, roomId: string): Promise<boolean> {
+    const removed = await redisCall(() => this.redis.hdel(this.keys.hiddenDms(userId), roomId));
+    return removed === 1;
+  }
+
+  async hiddenDms(userId: string): Promise<Map<string, string>> {
+    const marks = await redisCall(() => this.redis.hgetall(this.keys.hiddenDms(userId)));
+    return new Map(Object.entries(marks));
   }
 
   private async loadMany(ids: string[]): Promise<Room[]> {

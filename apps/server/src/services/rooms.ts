@@ -12,6 +12,7 @@ import { mayRead } from '../chat/access';
 import { RATE_POLICIES } from '../chat/rate-limits';
 import { decodeRoomCursor, encodeRoomCursor, type RoomCursor } from '../chat/room-cursor';
 import type { Backend, MessageRange } from '../ports';
+import type { HiddenDms } from './hidden-dms';
 import type { History } from './history';
 import { enforceRate } from './rate-limits';
 
@@ -29,6 +30,8 @@ export class Rooms {
     private readonly pageMax: number,
     /** Pages of history across Redis and the archive. */
     private readonly historyPages: History,
+    /** Issue 14: the DMs a user hid, left out of their list until a newer message arrives. */
+    private readonly hiddenDms: HiddenDms,
   ) {}
 
   async create(user: User, name: string, kind: Exclude<RoomKind, 'dm'>): Promise<Room> {
@@ -82,7 +85,7 @@ export class Rooms {
       mineAfter = undefined;
     }
     const free = limit - rooms.length;
-    const mine = await this.backend.rooms.listPrivateFor(user.id, {
+    const mine = await this.hiddenDms.visiblePrivateFor(user.id, {
       after: mineAfter,
       limit: free + 1,
     });
@@ -178,6 +181,9 @@ export class Rooms {
     ]);
     if (created)
       await this.backend.eventBus.publish({ type: 'room:added', room, userId: other.id });
+    // Opening a DM one hid shows it again, on the caller's other sockets too (issue 14).
+    else if (await this.backend.rooms.unhideDm(user.id, room.id))
+      await this.backend.eventBus.publish({ type: 'room:added', room, userId: user.id });
     return room;
   }
 

@@ -3,7 +3,9 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import { Accounts } from './accounts';
+import { HiddenDms } from './hidden-dms';
 import { History } from './history';
+import { Membership } from './membership';
 import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
@@ -20,6 +22,9 @@ export interface Services {
   onlineList: OnlineList;
   typing: Typing;
   search: Search;
+  /** Issue 14: members, leaving, hidden DMs. */
+  membership: Membership;
+  hiddenDms: HiddenDms;
 }
 
 export function createServices(
@@ -28,7 +33,8 @@ export function createServices(
   metrics: Metrics,
   logger: Logger,
 ): Services {
-  const rooms = new Rooms(backend, config.roomsPageMax, new History(backend, metrics));
+  const hiddenDms = new HiddenDms(backend);
+  const rooms = new Rooms(backend, config.roomsPageMax, new History(backend, metrics), hiddenDms);
   return {
     accounts: new Accounts(backend, config.sessionTtlSec, {
       sessionIdleTtlSec: config.sessionIdleTtlSec,
@@ -55,5 +61,7 @@ export function createServices(
     onlineList: new OnlineList(backend, config.presenceCacheMs),
     typing: new Typing(backend),
     search: new Search(backend, rooms, metrics),
+    membership: new Membership(backend, rooms, hiddenDms),
+    hiddenDms,
   };
 }

@@ -1,6 +1,7 @@
 import type { PresenceEvent, User } from '@chat/shared';
 import type { ClusterEvent } from '../cluster-events';
 import { BatchedBroadcast } from './batched-broadcast';
+import type { RoomRemovals } from './room-removals';
 import { TypingExpiry } from './typing';
 import { sessionRoom, userRoom, type ChatIoServer } from './types';
 
@@ -19,6 +20,8 @@ export class EventRelay {
   constructor(
     private readonly io: ChatIoServer,
     typingTtlMs: number,
+    /** Issue 14: leaves and hidden DMs. */
+    private readonly removals: RoomRemovals,
   ) {
     this.presenceOut = new BatchedBroadcast(PRESENCE_BATCH_MS, (changes) => {
       for (const change of changes) io.local.emit('presence', change);
@@ -35,7 +38,11 @@ export class EventRelay {
         io.local.emit('room:created', event.room);
         return;
       case 'room:added':
+        this.removals.added(event.userId, event.room.id);
         io.local.to(userRoom(event.userId)).emit('room:added', event.room);
+        return;
+      case 'room:removed':
+        this.removals.apply(event);
         return;
       case 'session:revoked':
         io.local.in(sessionRoom(event.tokenHash)).disconnectSockets(true);

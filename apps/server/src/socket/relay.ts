@@ -1,6 +1,7 @@
 import { messageIdTime, type Message } from '@chat/shared';
 import type { Metrics } from '../metrics';
 import type { CatchUpTracker } from './catch-up';
+import type { HiddenDmWatch } from './hidden-dm-watch';
 import type { ChatIoServer } from './types';
 
 /**
@@ -14,6 +15,8 @@ export class MessageRelay {
     private readonly io: ChatIoServer,
     private readonly catchUp: CatchUpTracker,
     private readonly metrics: Metrics,
+    /** Issue 14: hidden DMs that a new message brings back. */
+    private readonly hiddenDms: HiddenDmWatch,
   ) {}
 
   relay(message: Message): void {
@@ -22,6 +25,7 @@ export class MessageRelay {
       ? this.io.local.to(message.roomId).except(skipped)
       : this.io.local.to(message.roomId);
     target.emit('message:new', message);
+    this.hiddenDms.relayed(message);
     this.metrics.messagesOut.inc();
     const storedAt = messageIdTime(message.id);
     if (storedAt > 0) this.metrics.relayLag.observe(Math.max(0, Date.now() - storedAt) / 1000);

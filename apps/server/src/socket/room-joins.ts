@@ -13,6 +13,13 @@ import type { ChatSocket } from './types';
  * most `maxRoomsPerSocket` rooms, joins in progress included.
  */
 export class RoomJoins {
+  /**
+   * `<socket id> <room id>` of joins in progress when their user left the room (issue 14):
+   * the access check may have passed before the leave, so such a join fails instead of
+   * putting the socket back into a room its user left. Cleared when the joins end.
+   */
+  private readonly removedDuringJoin = new Set<string>();
+
   constructor(
     private readonly rooms: Rooms,
     private readonly messaging: Messaging,
@@ -44,6 +51,24 @@ export class RoomJoins {
   }
 
   /**
+   * The socket's user left the room (`room:removed`, issue 14): out of it here at once, as
+   * `leave`; with `refuseJoins`, a `room:join` of that room in progress on the socket fails
+   * with `forbidden`. False when the socket had not joined it.
+   */
+  remove(socket: ChatSocket, roomId: string, refuseJoins: boolean): Promise<boolean> {
+    if (refuseJoins && socket.data.joining.has(roomId))
+      this.removedDuringJoin.add(joinKey(socket, roomId));
+    return this.leave(socket, roomId);
+  }
+
+  /** Throws when the user left the room while this join was in progress (see `remove`). */
+  private async refuseIfRemoved(socket: ChatSocket, roomId: string): Promise<void> {
+    if (!this.removedDuringJoin.has(joinKey(socket, roomId))) return;
+    await this.leave(socket, roomId);
+    throw new AppError('forbidden', 'you are not a member of this room');
+  }
+
+  /**
    * Holds one of the socket's MAX_ROOMS_PER_SOCKET slots while a join is in progress (the join
    * then moves the room into `chatRooms`), or throws when none is free. Synchronous, before the
    * join's first await: checked after one, joins fired at once would all see the same free slot.
@@ -59,7 +84,10 @@ export class RoomJoins {
     return () => {
       const left = (joining.get(roomId) ?? 1) - 1;
       if (left > 0) joining.set(roomId, left);
-      else joining.delete(roomId);
+      else {
+        joining.delete(roomId);
+        this.removedDuringJoin.delete(joinKey(socket, roomId));
+      }
     };
   }
 
@@ -72,6 +100,7 @@ export class RoomJoins {
     if (after === undefined) {
       await socket.join(roomId);
       socket.data.chatRooms.add(roomId);
+      await this.refuseIfRemoved(socket, roomId);
       this.metrics.roomsJoined.inc();
       return { room, missed: [], complete: true, updated: [] };
     }
@@ -94,6 +123,7 @@ export class RoomJoins {
       }
       throw error;
     }
+    await this.refuseIfRemoved(socket, roomId);
     this.metrics.roomsJoined.inc();
     // Live messages that came in during the read follow the ack, on the same socket, in order.
     // `missed` holds the newest messages up to the read (capped at the old end only), so its last
@@ -104,4 +134,8 @@ export class RoomJoins {
         socket.emit('message:new', message);
     });
   }
+}
+
+function joinKey(socket: ChatSocket, roomId: string): string {
+  return `${socket.id} ${roomId}`;
 }

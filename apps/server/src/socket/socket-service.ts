@@ -11,12 +11,15 @@ import { guardAgainstFloods } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
+import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
 import { MessageRelay } from './relay';
 import { RoomJoins } from './room-joins';
+import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
 import { SlowConsumerGuard } from './slow-consumers';
 import { TypingThrottle } from './typing';
+import type { HiddenDm } from '../services/hidden-dms';
 import { TypingSignals } from './typing-signals';
 import { sessionRoom, userRoom, type ChatIoServer, type ChatSocket } from './types';
 
@@ -47,6 +50,9 @@ export class SocketService {
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
+  private readonly hiddenDmWatch: HiddenDmWatch;
+  /** Issue 14: each admitted socket's user's hidden DMs, read during its handshake. */
+  private readonly hiddenAtHandshake = new WeakMap<ChatSocket, HiddenDm[]>();
 
   constructor(private readonly deps: SocketServiceDeps) {
     const { io, services, backend, config, logger, metrics } = deps;
@@ -77,11 +83,17 @@ export class SocketService {
     );
     this.handlers = createEventHandlers(services, roomJoins, this.typing);
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
-    this.events = new EventRelay(io, config.typingTtlMs);
+    this.hiddenDmWatch = new HiddenDmWatch(io);
+    this.events = new EventRelay(
+      io,
+      config.typingTtlMs,
+      new RoomRemovals(io, roomJoins, this.typing, this.hiddenDmWatch),
+    );
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
-    const messages = new MessageRelay(io, this.catchUp, metrics);
+    const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
+    io.use((socket, next) => this.readHiddenDms(socket, next));
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
     backend.eventBus.onEvent((event) => {
@@ -125,6 +137,7 @@ export class SocketService {
     this.closeTransports();
     this.slowConsumers.stop();
     this.events.clear();
+    this.hiddenDmWatch.clear();
     await this.deps.services.presence.stop();
   }
 
@@ -144,6 +157,9 @@ export class SocketService {
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
     this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
+    for (const { room, upTo } of this.hiddenAtHandshake.get(socket) ?? [])
+      this.hiddenDmWatch.watch(user.id, room, upTo);
+    this.hiddenAtHandshake.delete(socket);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
     bindEventHandlers(socket, this.handlers, { logger, metrics, inFlight: this.inFlight });
@@ -153,7 +169,35 @@ export class SocketService {
       this.admission.release(socket);
       this.catchUp.forgetSocket(socket.id);
       void this.typing.stop(socket);
+      if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
       services.presence.socketClosed(user);
     });
+  }
+
+  /** How many sockets the user has on this instance. */
+  private socketsOf(userId: string): number {
+    return this.deps.io.of('/').adapter.rooms.get(userRoom(userId))?.size ?? 0;
+  }
+
+  /**
+   * Issue 14: the DMs the user hid (on any instance, at any time before) are watched for this
+   * socket from its first moment (HiddenDmWatch), so one coming back is announced to it too.
+   * Read during the handshake, so the watch is in place before the client hears `connect`:
+   * one read of the user's marks (an empty hash for most users). A failed read only costs
+   * that announcement (the list shows the DM again by itself), never the connection.
+   */
+  private readHiddenDms(socket: ChatSocket, next: (error?: Error) => void): void {
+    const { services, logger } = this.deps;
+    const { user } = socket.data;
+    services.hiddenDms.stillHidden(user.id).then(
+      (hidden) => {
+        if (hidden.length > 0) this.hiddenAtHandshake.set(socket, hidden);
+        next();
+      },
+      (error: unknown) => {
+        logger.warn({ err: error, userId: user.id }, 'could not read hidden DMs to watch');
+        next();
+      },
+    );
   }
 }

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { AppError } from '../../src/chat/app-error';
 import * as passwords from '../../src/chat/passwords';
-import { configWith } from '../../src/config';
+import { configWith, IN_MEMORY } from '../../src/config';
 import { createEmbeddedBackend } from '../../src/embedded/backend';
 import { Accounts } from '../../src/services/accounts';
 
@@ -29,7 +29,7 @@ const verifyPassword = passwords.verifyPassword as jest.MockedFunction<
   typeof passwords.verifyPassword
 >;
 
-const backend = createEmbeddedBackend(configWith({}));
+const backend = createEmbeddedBackend(configWith({ dataDir: IN_MEMORY }));
 // scrypt's cheapest accepted N, like the test clusters: 22 attempts at the default (2^17) take
 // long enough for the per-username bucket to refill a token before the last one.
 const accounts = new Accounts(backend, 3600, { scrypt: { N: 2 ** 14, r: 8, p: 1 } });

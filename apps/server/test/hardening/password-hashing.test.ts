@@ -1,5 +1,5 @@
 import { GateFull, PriorityGate } from '../../src/chat/priority-gate';
-import { configWith, loadConfig } from '../../src/config';
+import { configWith, IN_MEMORY, loadConfig } from '../../src/config';
 import { createEmbeddedBackend } from '../../src/embedded/backend';
 import { Accounts } from '../../src/services/accounts';
 
@@ -16,7 +16,7 @@ test('new hashes use N=2^17 by default, and a login upgrades a hash made with a 
   expect(loadConfig({}).passwordScryptN).toBe(2 ** 17);
   expect(() => loadConfig({ PASSWORD_SCRYPT_N: '100000' })).toThrow(/PASSWORD_SCRYPT_N/);
 
-  const backend = createEmbeddedBackend(configWith({}));
+  const backend = createEmbeddedBackend(configWith({ dataDir: IN_MEMORY }));
   const before = new Accounts(backend, 3600, { scrypt: { N: 2 ** 14, r: 8, p: 1 } });
   const now = new Accounts(backend, 3600);
   const { user } = await before.register({ username: 'rehash_me', password });

@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { RedisServer } from '@chat/testkit';
+import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 import { configWith, type Config } from '../../src/config';
 import { createChatServer, type ChatServer } from '../../src/server';
 import { connect, Inbox, registerUser, type ClientSocket } from './clients';
+import { migratedDataDir } from './data-dir';
 
 /**
  * Several chat server instances in this process, each with its own Redis
@@ -12,13 +13,16 @@ import { connect, Inbox, registerUser, type ClientSocket } from './clients';
 export class TestCluster {
   /** Every log line of every instance, when started with `captureLogs`; empty otherwise. */
   readonly logLines: string[] = [];
+  /** The DATA_DIRs it made for embedded instances (deleted when it stops). */
+  private readonly dataDirs: EmbeddedDataDir[] = [];
 
   private constructor(readonly servers: ChatServer[]) {}
 
   /**
    * `captureLogs`: every instance logs everything (level trace) into `logLines`, through a plain
    * pino logger without the production redact list, so a test sees exactly what the server code
-   * itself puts in its log lines.
+   * itself puts in its log lines. An embedded instance gets a fresh DATA_DIR of its own (a copy
+   * of the test kit's template) unless `overrides` names one.
    */
   static async start(
     count: number,
@@ -42,6 +46,11 @@ export class TestCluster {
         redisKeyPrefix: 'chat:',
         ...overrides,
       });
+      if (!redisUrl && overrides.dataDir === undefined) {
+        const dataDir = await migratedDataDir();
+        cluster.dataDirs.push(dataDir);
+        config.dataDir = dataDir.path;
+      }
       const logger = options.captureLogs
         ? pino(
             { level: 'trace', base: { instance: config.instanceId } },
@@ -62,6 +71,7 @@ export class TestCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
+    for (const dataDir of this.dataDirs.splice(0)) dataDir.remove();
   }
 }
 
