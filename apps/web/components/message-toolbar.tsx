@@ -62,7 +62,7 @@ export function MessageToolbar({
       role="toolbar"
       aria-label="Message actions"
       onKeyDown={onKeyDown}
-      className="flex items-center gap-0.5 rounded-lg border border-zinc-200 bg-white p-0.5 shadow-md dark:border-zinc-700 dark:bg-zinc-800"
+      className="flex max-w-[calc(100vw-2rem)] flex-wrap items-center gap-0.5 rounded-lg border border-zinc-200 bg-white p-0.5 shadow-md dark:border-zinc-700 dark:bg-zinc-800"
       data-testid="message-actions"
     >
       {QUICK_REACTIONS.map((emoji) => (

@@ -26,7 +26,7 @@ export function ReactionChips({ messageId, reactions, selfId, names, onToggle }:
         const who = reactedBy(reaction, selfId, names);
         const count = reaction.userIds.length;
         return (
-          <li key={reaction.emoji}>
+          <li key={reaction.emoji} className="group/chip relative">
             <button
               type="button"
               aria-pressed={mine}
@@ -49,6 +49,13 @@ export function ReactionChips({ messageId, reactions, selfId, names, onToggle }:
               <span aria-hidden="true">{reaction.emoji}</span>
               <span aria-hidden="true">{count}</span>
             </button>
+            {/* Who reacted, for keyboard users too (a title shows on hover only). */}
+            <span
+              aria-hidden="true"
+              className="pointer-events-none absolute bottom-full left-0 z-20 mb-1 hidden rounded bg-zinc-900 px-2 py-1 text-[11px] whitespace-nowrap text-white shadow group-has-[:focus-visible]/chip:block dark:bg-zinc-100 dark:text-zinc-900"
+            >
+              {who}
+            </span>
           </li>
         );
       })}
