@@ -72,12 +72,20 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
   useEffect(() => {
     latest.current = { rooms: rooms.rooms, activeRoomId };
   });
+  /** Rooms this user is leaving here: their `room:removed` (which may beat the answer) says so. */
+  const leaving = useRef(new Set<string>());
   const roomGone = useCallback(
-    (roomId: string, why: string) => {
+    (roomId: string) => {
       store.forget(roomId);
       const { rooms: listed, activeRoomId: open } = latest.current;
       if (open !== roomId) return;
       const room = listed.find((r) => r.id === roomId);
+      const name = room ? roomDisplayName(room, user.username) : 'that room';
+      const notice = !leaving.current.has(roomId)
+        ? `You are no longer in ${name}.`
+        : room?.kind === 'dm'
+          ? `Your conversation with ${name} is hidden until a new message arrives.`
+          : `You left ${name}.`;
       const sections = groupRooms(
         listed.filter((r) => r.id !== roomId),
         user.username,
@@ -85,12 +93,12 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
       const next = sections.public[0] ?? sections.private[0] ?? sections.dm[0] ?? null;
       if (next) store.open(next.id);
       setActiveRoomId(next?.id ?? null);
-      setNotice(`${why} ${room ? roomDisplayName(room, user.username) : 'that room'}.`);
+      setNotice(notice);
     },
     [store, user.username],
   );
   useEffect(() => {
-    const onRemoved = ({ roomId }: { roomId: string }) => roomGone(roomId, 'You are no longer in');
+    const onRemoved = ({ roomId }: { roomId: string }) => roomGone(roomId);
     socket.on('room:removed', onRemoved);
     return () => {
       socket.off('room:removed', onRemoved);
@@ -99,8 +107,13 @@ export function ChatScreen({ serverUrl, token, user, api, onLogout, onSessionEnd
   const leaveActiveRoom = useCallback(async () => {
     const room = latest.current.rooms.find((r) => r.id === activeRoomId);
     if (!room) return;
-    await rooms.leaveRoom(room.id);
-    roomGone(room.id, room.kind === 'dm' ? 'You hid' : 'You left');
+    leaving.current.add(room.id);
+    try {
+      await rooms.leaveRoom(room.id);
+      roomGone(room.id);
+    } finally {
+      leaving.current.delete(room.id);
+    }
   }, [rooms, activeRoomId, roomGone]);
   const closeRoom = useCallback(() => setActiveRoomId(null), []);
   /** A search result: its room, opened at the message. */
