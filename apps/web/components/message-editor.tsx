@@ -52,7 +52,8 @@ export function MessageEditor({ text, onSave, onCancel }: Props) {
   };
 
   return (
-    <div className="w-full min-w-64" data-testid="message-editor">
+    // Inside the message log (aria-live): the editor is not news to announce.
+    <div aria-live="off" className="w-full min-w-64" data-testid="message-editor">
       <label htmlFor={`${id}-edit`} className="sr-only">
         Edit message
       </label>

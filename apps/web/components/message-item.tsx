@@ -271,7 +271,8 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
         </p>
       )}
       {showActions && actions && stored && (
-        <div className={`absolute -top-4 z-10 ${own ? 'left-4' : 'right-4'}`}>
+        // Not news for the message log around it (aria-live): it comes and goes with the pointer.
+        <div aria-live="off" className={`absolute -top-4 z-10 ${own ? 'left-4' : 'right-4'}`}>
           <MessageToolbar
             own={own}
             canDelete={canDelete}
