@@ -8,7 +8,7 @@ import {
   withMessages,
   withUpdates,
 } from '../lib/timeline-state';
-import { openedAt, withWindowPages } from '../lib/timeline-window';
+import { openedAt, windowCaughtUp, withWindowPages } from '../lib/timeline-window';
 import { ALICE, at, ids, msg } from './support/messages';
 
 /*
@@ -105,6 +105,21 @@ describe('updates in timelines', () => {
     expect(joinedWith(timeline, { missed: [], complete: true }, '2-0').messages).toBe(
       timeline.messages,
     );
+  });
+
+  it("applies the `updated` of a window's catch-up too", () => {
+    let timeline = openedAt(withMessages(emptyTimeline('r1'), [msg('50-0')]), '5-0');
+    timeline = withWindowPages(
+      timeline,
+      { messages: [], hasMore: false },
+      { messages: [msg('5-0'), msg('6-0')], hasMore: false },
+    );
+    const caughtUp = windowCaughtUp(timeline, {
+      missed: [],
+      complete: false,
+      updated: [msg('5-0', { text: 'changed meanwhile', editedAt: at(2) })],
+    });
+    expect(caughtUp.window?.messages.sent[0]?.text).toBe('changed meanwhile');
   });
 
   it('receives updates for the rooms held only', () => {
