@@ -24,6 +24,11 @@ export class Admission {
     private readonly accounts: Accounts,
     private readonly guard: HandshakeGuard,
     private readonly caps: ConnectionCaps,
+    /**
+     * Work an admitted socket needs done before its client hears `connect` (issue 14: reading
+     * the user's hidden DMs to watch). Must not reject: it cannot refuse the connection.
+     */
+    private readonly beforeConnect: (socket: ChatSocket) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   attach(io: ChatIoServer): void {
@@ -80,6 +85,7 @@ export class Admission {
     this.addresses.set(socket, address);
     try {
       await this.authenticate(socket, address);
+      await this.beforeConnect(socket);
     } catch (error) {
       this.releaseCaps(socket);
       throw error;

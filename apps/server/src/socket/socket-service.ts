@@ -69,6 +69,7 @@ export class SocketService {
         maxPerAddress: perClient(config.maxConnectionsPerAddress),
         onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       }),
+      (socket) => this.readHiddenDms(socket),
     );
     this.typing = new TypingSignals(
       new TypingThrottle(Math.floor(config.typingTtlMs / 3)),
@@ -93,7 +94,6 @@ export class SocketService {
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
-    io.use((socket, next) => this.readHiddenDms(socket, next));
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
     backend.eventBus.onEvent((event) => {
@@ -186,18 +186,14 @@ export class SocketService {
    * one read of the user's marks (an empty hash for most users). A failed read only costs
    * that announcement (the list shows the DM again by itself), never the connection.
    */
-  private readHiddenDms(socket: ChatSocket, next: (error?: Error) => void): void {
+  private async readHiddenDms(socket: ChatSocket): Promise<void> {
     const { services, logger } = this.deps;
     const { user } = socket.data;
-    services.hiddenDms.stillHidden(user.id).then(
-      (hidden) => {
-        if (hidden.length > 0) this.hiddenAtHandshake.set(socket, hidden);
-        next();
-      },
-      (error: unknown) => {
-        logger.warn({ err: error, userId: user.id }, 'could not read hidden DMs to watch');
-        next();
-      },
-    );
+    try {
+      const hidden = await services.hiddenDms.stillHidden(user.id);
+      if (hidden.length > 0) this.hiddenAtHandshake.set(socket, hidden);
+    } catch (error) {
+      logger.warn({ err: error, userId: user.id }, 'could not read hidden DMs to watch');
+    }
   }
 }
