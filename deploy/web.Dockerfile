@@ -11,6 +11,7 @@ COPY package.json package-lock.json tsconfig.base.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/testkit/package.json packages/testkit/
 COPY apps/server/package.json apps/server/
+COPY apps/archiver/package.json apps/archiver/
 COPY apps/web/package.json apps/web/
 COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund --workspace @chat/shared --workspace @chat/web --include-workspace-root

@@ -4,7 +4,9 @@
  * A local cluster in one command: `npm run cluster -- --instances 3`.
  *
  * Starts a redis-server (AOF on, data under .data/, unless REDIS_URL is set),
- * N server instances on consecutive ports, a real nginx in front of them on
+ * a PostgreSQL for the archive (data under .data/cluster/postgres, kept across
+ * runs, on a free port; unless DATABASE_URL is set or --no-archive) and one
+ * archiver, N server instances on consecutive ports, a real nginx in front of them on
  * LB_PORT (default 8080), and the web app behind the same nginx (WEB_PORT,
  * default 3000), so the whole chat is served from one origin. Prints a table
  * of what runs where and a line containing `cluster ready`; stops everything it
@@ -12,10 +14,11 @@
  *
  * Options: --instances N (3), --base-port P (8001; 0 = free ports),
  * --lb-port P (LB_PORT or 8080), --web-port P (WEB_PORT or 3000), --no-web,
+ * --no-archive (no PostgreSQL, no archiver: history is what Redis retains),
  * --data-dir DIR (.data/cluster).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     'lb-port': { type: 'string', default: process.env.LB_PORT ?? '8080' },
     'web-port': { type: 'string', default: process.env.WEB_PORT ?? '3000' },
     'no-web': { type: 'boolean', default: false },
+    'no-archive': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: path.join(root, '.data', 'cluster') },
   },
 });
@@ -43,11 +47,22 @@ for (const dir of [runDir, logDir, path.join(dataDir, 'redis')])
 
 // The test kit is built with the rest; on a fresh clone, build before loading it.
 buildIfNeeded();
-const { freePort, isPortFree, killAllNow, ProcessCluster, requireBinary } =
-  await import('@chat/testkit');
+const {
+  ArchiverProcess,
+  freePort,
+  isPortFree,
+  killAllNow,
+  PostgresServer,
+  ProcessCluster,
+  requireBinary,
+} = await import('@chat/testkit');
 
 /** @type {import('@chat/testkit').ProcessCluster | undefined} */
 let cluster;
+/** @type {import('@chat/testkit').PostgresServer | undefined} */
+let postgres;
+/** @type {import('@chat/testkit').ArchiverProcess | undefined} */
+let archiver;
 let stopping = false;
 
 process.on('SIGINT', () => void stop(0));
@@ -78,6 +93,7 @@ async function main() {
     serverPorts.push(base === 0 ? await freePort() : base + i);
   }
   const log = (/** @type {string} */ name) => path.join(logDir, `${name}.log`);
+  const databaseUrl = args['no-archive'] ? undefined : await startArchive(log);
   cluster = await ProcessCluster.start({
     instances,
     redis: externalRedis
@@ -94,6 +110,7 @@ async function main() {
       INSTANCE_ID: `server-${i + 1}`,
       CORS_ORIGIN: process.env.CORS_ORIGIN ?? origins,
       TRUST_PROXY: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
     }),
     serverOptions: (i) => ({
       name: `server-${i + 1}`,
@@ -106,7 +123,16 @@ async function main() {
       : undefined,
     nginx: { port: lbPort, runDir, failTimeoutSec: 5, logFile: log('nginx') },
   });
-  for (const part of cluster.parts) {
+  if (databaseUrl)
+    archiver = await ArchiverProcess.start(
+      { REDIS_URL: cluster.redisAddress, DATABASE_URL: databaseUrl, INSTANCE_ID: 'archiver-1' },
+      { name: 'archiver', logFile: log('archiver'), timeoutMs: 120_000 },
+    );
+  for (const part of [
+    ...cluster.parts,
+    ...(postgres ? [postgres] : []),
+    ...(archiver ? [archiver] : []),
+  ]) {
     const proc = 'process' in part ? part.process : undefined;
     void proc?.exited.then((status) => {
       if (stopping) return;
@@ -121,8 +147,21 @@ async function main() {
   const redisRow = externalRedis
     ? ['redis', redactUrl(externalRedis), 'REDIS_URL (not started here)']
     : ['redis', redisUrl, `AOF in ${path.relative(root, path.join(dataDir, 'redis'))}`];
+  const archiveRows = !databaseUrl
+    ? [['archive', 'off', '--no-archive: history is what Redis retains']]
+    : [
+        postgres
+          ? [
+              'postgres',
+              databaseUrl,
+              `data in ${path.relative(root, path.join(dataDir, 'postgres'))}`,
+            ]
+          : ['postgres', redactUrl(databaseUrl), 'DATABASE_URL (not started here)'],
+        ['archiver', archiver?.url ?? '', 'metrics: /metrics, logs/archiver.log'],
+      ];
   const rows = [
     redisRow,
+    ...archiveRows,
     ...serverPorts.map((port, i) => [
       `server-${i + 1}`,
       `http://127.0.0.1:${port}`,
@@ -154,7 +193,9 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   if (cluster) {
+    await archiver?.destroy();
     await cluster.destroy();
+    await postgres?.destroy();
     console.log('cluster stopped');
   } else {
     // Stopped while starting: whatever had started already goes too.
@@ -163,10 +204,38 @@ async function stop(code) {
   process.exit(code);
 }
 
+/**
+ * The archive's PostgreSQL (its data kept under --data-dir across runs; initdb
+ * only the first time), with a `chat` database, unless DATABASE_URL names one.
+ * @param {(name: string) => string} log
+ * @returns {Promise<string>} the DATABASE_URL for instances and archiver
+ */
+async function startArchive(log) {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to pass through the
+  // data folder (a private temp folder, say) to reach its own: traverse only, no listing.
+  if (process.getuid?.() === 0) chmodSync(dataDir, (statSync(dataDir).mode & 0o777) | 0o111);
+  postgres = await PostgresServer.start({
+    name: 'postgres',
+    dir: path.join(dataDir, 'postgres'),
+    port: (await isPortFree(5433)) ? 5433 : await freePort(),
+    // Durable: this cluster's data is meant to survive a crash of the machine.
+    settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' },
+    logFile: log('postgres'),
+  });
+  try {
+    return await postgres.createDatabase('chat');
+  } catch (error) {
+    if (!String(error).includes('already exists')) throw error;
+    return postgres.urlOf('chat');
+  }
+}
+
 function buildIfNeeded() {
   const missing =
     !existsSync(path.join(root, 'packages/testkit/dist/index.js')) ||
     !existsSync(path.join(root, 'apps/server/dist/index.js')) ||
+    (!args['no-archive'] && !existsSync(path.join(root, 'apps/archiver/dist/index.js'))) ||
     (!args['no-web'] && !existsSync(path.join(root, 'apps/web/.next/BUILD_ID')));
   if (!missing) return;
   console.log('cluster: building (npm run build)...');
@@ -187,7 +256,7 @@ function redactUrl(url) {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return '<unparsable REDIS_URL>';
+    return '<unparsable URL>';
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import type { ScenarioContext } from './scenarios/common';
 import { runFanout } from './scenarios/fanout';
 import { runIdle } from './scenarios/idle';
+import { runArchiveBench } from './archive/archive-bench';
 import { runStorm } from './scenarios/storm';
 import { settingsFor } from './settings';
 import { runSoak, type SoakResult, type SoakSettings } from './soak/soak';
@@ -31,6 +32,8 @@ const USAGE = `usage: npm run bench -- [scenario...] [options]
 
 scenarios: rooms, bigroom, idle, connect-storm (default: all)
            soak: a long run of ours alone, on its own (see --minutes)
+           archive: the archiver alone, on its own: drain rate of a pre-filled feed
+                    (with its CPU and PostgreSQL's), and its lag under sustained sends
 
 options:
   --baseline        also run the scenarios against the baseline server (bench/src/baseline)
@@ -42,6 +45,8 @@ options:
   --targets LIST    run exactly these targets, comma separated: ours,baseline,ceiling
   --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search
   --profile         run server instances with node --cpu-prof and summarise the profiles
+  --archive         ours with the archive: a PostgreSQL, DATABASE_URL on the instances and one
+                    archiver (compare with a run without it: the archive's cost on the send path)
   --workers N       load-generator threads (default 2)
   --minutes N       soak length (default 10)
   -h, --help        this text`;
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
       targets: { type: 'string' },
       rates: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      archive: { type: 'boolean', default: false },
       'storm-online': { type: 'boolean', default: false },
       workers: { type: 'string' },
       minutes: { type: 'string' },
@@ -80,6 +86,11 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (positionals.includes('archive')) {
+    if (positionals.length > 1) throw new Error(`archive runs on its own\n\n${USAGE}`);
+    await archiveMain(values.quick, values.rates, values.out);
     return;
   }
   if (positionals.includes('soak')) {
@@ -155,6 +166,10 @@ async function main(): Promise<void> {
     log(`\n== ${target} ==`);
     try {
       await cluster.startRedis();
+      if (values.archive && target === 'ours') {
+        await cluster.startArchive();
+        log(`  archive: PostgreSQL and one archiver; instances start with DATABASE_URL`);
+      }
       await cluster.startInstances(settings.instances);
       const t0 = nowMs();
       const accounts = await cluster.registerUsers(settings.users, 12);
@@ -273,6 +288,53 @@ async function main(): Promise<void> {
     `results: ${path.relative(process.cwd(), outFile)} (tables: ${path.relative(process.cwd(), mdFile)})`,
   );
   log(`done in ${durationSec.toFixed(0)} s`);
+}
+
+/** `npm run bench -- archive`: the archiver's drain rate and its lag under sustained sends. */
+async function archiveMain(
+  quick: boolean,
+  rates: string | undefined,
+  out: string | undefined,
+): Promise<void> {
+  const settings = {
+    drainMessages: quick ? 5_000 : 50_000,
+    sendRate: Number(rates?.split(',')[0] ?? (quick ? 500 : 2000)),
+    sendSeconds: quick ? 5 : 30,
+    clients: quick ? 10 : 40,
+  };
+  const info = machine();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`bench: archive${quick ? ' (quick smoke run)' : ''}`);
+  log(
+    `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memTotalGiB} GiB, node ${info.node}, load ${info.loadavgAtStart.join(' ')}`,
+  );
+  if (!existsSync(path.join(REPO_ROOT, 'apps/archiver/dist/index.js')))
+    throw new Error('apps/archiver/dist/index.js is missing: run npm run build -w @chat/archiver');
+  installCleanup();
+  const cluster = new Cluster('ours');
+  const started = nowMs();
+  let result;
+  try {
+    await cluster.startRedis();
+    result = await runArchiveBench(cluster, settings, log);
+  } finally {
+    await cluster.stop();
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outFile = out
+    ? path.resolve(out)
+    : path.join(REPO_ROOT, 'bench', 'results', `archive-${stamp}.json`);
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  const json = {
+    version: 1,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    durationSec: +((nowMs() - started) / 1000).toFixed(1),
+    machine: { ...info, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
+    settings,
+    result,
+  };
+  writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
+  log(`results: ${path.relative(process.cwd(), outFile)}`);
 }
 
 /** `npm run bench -- soak`: ours only, three instances, rolling restarts. */

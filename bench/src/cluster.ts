@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { AuthResponse, RoomResponse } from '@chat/shared';
-import { freePort, ManagedProcess, RedisServer, REPO_ROOT } from '@chat/testkit';
+import {
+  ArchiverProcess,
+  freePort,
+  ManagedProcess,
+  PostgresServer,
+  RedisServer,
+  REPO_ROOT,
+} from '@chat/testkit';
 import { sampleProc, sleep } from './proc';
 
 /*
@@ -45,6 +52,10 @@ export class Cluster {
 
   /** Directory for node --cpu-prof output of the instances started next; unset: no profiling. */
   profileDir: string | undefined;
+  postgres: PostgresServer | undefined;
+  archiver: ArchiverProcess | undefined;
+  /** More environment of `ours` instances started next (DATABASE_URL for the archive bench). */
+  extraEnv: NodeJS.ProcessEnv = {};
 
   constructor(readonly target: TargetName) {}
 
@@ -91,6 +102,7 @@ export class Cluster {
           LOG_LEVEL: 'warn',
           INSTANCE_ID: `bench-${this.runId}-${this.generation}-${index + 1}`,
           CORS_ORIGIN: 'http://127.0.0.1:3000',
+          ...this.extraEnv,
         });
         return { args: [...profile, path.join(REPO_ROOT, 'apps/server/dist/index.js')], env };
       case 'baseline':
@@ -177,8 +189,33 @@ export class Cluster {
     } while (cursor !== '0');
   }
 
+  /**
+   * `--archive`: a PostgreSQL and one archiver for this cluster's Redis; instances started
+   * afterwards get DATABASE_URL (they register the feed). stop() stops both.
+   */
+  async startArchive(): Promise<void> {
+    this.postgres = await PostgresServer.start({ name: `postgres(${this.target})` });
+    const databaseUrl = await this.postgres.createDatabase('chat');
+    this.extraEnv = { DATABASE_URL: databaseUrl };
+    this.archiver = await ArchiverProcess.start({
+      ...this.archiverEnv(),
+      DATABASE_URL: databaseUrl,
+    });
+  }
+
+  /** What an archiver needs to reach this cluster's Redis (apps/archiver; the bench adds DATABASE_URL). */
+  archiverEnv(): Record<string, string> {
+    return {
+      REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
+    };
+  }
+
   async stop(): Promise<void> {
     await this.stopInstances();
+    await this.archiver?.stop('SIGTERM');
+    this.archiver = undefined;
+    await this.postgres?.destroy();
+    this.postgres = undefined;
     this.redis?.disconnect();
     this.redis = undefined;
     await this.redisServer?.destroy();

@@ -11,7 +11,9 @@ import { DEFAULT_KEY_PREFIX } from './redis/keys';
  * naming the variable.
  */
 
-const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+/** A whole number setting with a default and a floor (exported for apps/archiver's settings). */
+export const integer = (fallback: number, min = 0) =>
+  z.coerce.number().int().min(min).default(fallback);
 
 /** The repository's root: this file runs from apps/server/src (tests) or apps/server/dist. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -21,7 +23,7 @@ const DEFAULT_DATA_DIR = '.data/embedded';
 export const IN_MEMORY = ':memory:';
 
 /** One setting: the environment variable it is read from, and how (default included). */
-function setting<Schema extends z.ZodType>(variable: string, schema: Schema) {
+export function setting<Schema extends z.ZodType>(variable: string, schema: Schema) {
   return { variable, schema };
 }
 
@@ -30,7 +32,7 @@ function setting<Schema extends z.ZodType>(variable: string, schema: Schema) {
  * meaning. Config's type, the list of variables and the parsing all derive
  * from this table.
  */
-const SETTINGS = {
+export const SETTINGS = {
   /** HTTP + Socket.IO port. 0 picks a free port (tests). */
   port: setting('PORT', integer(8000)),
   /** Interface to listen on. */
@@ -255,10 +257,19 @@ export const ENV_VARIABLES = Object.values(SETTINGS).map((entry) => entry.variab
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads every setting of `table` from `env`, validated by its rules (an empty
+ * string counts as unset); throws a ConfigError naming every bad variable.
+ * The server reads SETTINGS with it; apps/archiver reads its own table, made
+ * of rows of SETTINGS and of its own.
+ */
+export function parseSettings<Table extends Record<string, ReturnType<typeof setting>>>(
+  table: Table,
+  env: NodeJS.ProcessEnv,
+): { [K in keyof Table]: z.output<Table[K]['schema']> } {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [key, { variable, schema }] of Object.entries(SETTINGS)) {
+  for (const [key, { variable, schema }] of Object.entries(table)) {
     // Treat empty strings as unset: `REDIS_URL=` in a .env file means "not set".
     const raw = env[variable] === '' ? undefined : env[variable];
     const parsed = schema.safeParse(raw);
@@ -266,7 +277,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  const config = values as Config;
+  return values as { [K in keyof Table]: z.output<Table[K]['schema']> };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseSettings(SETTINGS, env);
   if (config.debugHooks && config.nodeEnv === 'production') {
     throw new ConfigError(
       'invalid configuration: CHAT_DEBUG_HOOKS must not be set when NODE_ENV is production',

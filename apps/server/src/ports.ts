@@ -116,6 +116,10 @@ export interface AppendRequest {
   username: string;
   text: string;
   clientId: string;
+  /** Protocol v1.1: the id of the message of the same room this one answers. */
+  replyTo?: string;
+  /** Protocol v1.1: ids of the existing users the text @mentions (resolved by the caller). */
+  mentions?: string[];
 }
 
 export type AppendResult =
@@ -123,7 +127,61 @@ export type AppendResult =
   /** The same user sent this clientId to this room before: the original message, nothing stored or published. */
   | { status: 'duplicate'; message: Message }
   /** Over the user's cluster-wide message rate: nothing stored or published. */
-  | { status: 'rate_limited'; retryAfterMs: number };
+  | { status: 'rate_limited'; retryAfterMs: number }
+  /**
+   * The same user sent this clientId to this room before, but the message is no longer
+   * retained (trimmed past MESSAGE_RETENTION within CLIENT_ID_TTL_SEC): nothing stored or
+   * published; the caller may find it in the archive.
+   */
+  | { status: 'duplicate_unretained'; messageId: string }
+  /** `replyTo` names no retained, undeleted message of the room: nothing stored or published. */
+  | { status: 'reply_not_found' };
+
+/**
+ * Protocol v1.1: a change to one message, computed by the caller from the message's current
+ * state (chat/message-changes.ts): `next(current)` returns the new state, `unchanged` (an
+ * idempotent no-op: nothing is stored or published) or throws (forbidden, not_found,
+ * invalid_input). It may be called more than once (a concurrent change won a race).
+ */
+export interface ChangeRequest {
+  roomId: string;
+  messageId: string;
+  next(current: Message): Message | 'unchanged';
+}
+
+export type ChangeResult =
+  /** Stored and published as `changeId`, in the room's order with its messages. */
+  | { status: 'changed'; message: Message; changeId: string }
+  /** `next` answered `unchanged`: the current state, nothing stored or published. */
+  | { status: 'unchanged'; message: Message }
+  /** No such message is retained in the room (unknown, or trimmed past the retention). */
+  | { status: 'not_found' };
+
+/**
+ * Protocol v1.1: a change as the live feed carries it: the message's whole state after it,
+ * and its id in the room's order (the same id space as message ids: greater than every
+ * message and change before it, smaller than every one after).
+ */
+export interface MessageUpdate {
+  message: Message;
+  changeId: string;
+}
+
+/** What a member rejoining after `after` gets, read in one snapshot. */
+export interface CatchUpRead {
+  /** The newest `limit` messages after `after` (with `oldestRetained`), as `list` returns them. */
+  page: RetainedPage;
+  /**
+   * The current state of messages at or before `after` changed after `after` was stored,
+   * newest change first, at most `limit`.
+   */
+  updated: Message[];
+  /**
+   * The newest id of the room's order (message or change) the read reflects: live messages
+   * and changes at or below it are in the read, those above came after it.
+   */
+  asOf: string;
+}
 
 export interface MessageLimits {
   /** Messages per user per second; 0 = unlimited. */
@@ -185,11 +243,31 @@ export interface MessageLog {
    */
   list(roomId: string, range: MessageRange): Promise<RetainedPage>;
   /**
+   * Protocol v1.1: in one atomic step, applies `request.next` to the message's current state,
+   * stores the result (overwriting the state every reader gets: history, catch-up, the
+   * dedupe key's answer, the archive feed), records it in the room's change index, updates the
+   * `replyTo` snapshot of the retained replies to it, and publishes it on MESSAGES, ordered
+   * with the room's messages. A deleted message's text is gone from the log's stores.
+   */
+  change(request: ChangeRequest): Promise<ChangeResult>;
+  /**
+   * The catch-up of `room:join` with `after`, in one snapshot: the newest `limit` messages
+   * after `after`, the current state of older messages changed since (at most `limit`), and
+   * the point of the room's order the read reflects.
+   */
+  catchUp(roomId: string, after: string, limit: number): Promise<CatchUpRead>;
+  /**
    * The live feed: every message appended by any instance (this one
    * included), asynchronously, never inside `append`'s call, in append order,
    * which within a room is the room's order. One handler.
    */
   onMessage(handler: (message: Message) => void): void;
+  /**
+   * Protocol v1.1: the live feed's changes (one handler), delivered through the same ordered
+   * feed as `onMessage`: a change is never delivered before the message it changes, nor
+   * before an older change.
+   */
+  onUpdate(handler: (update: MessageUpdate) => void): void;
   /**
    * Called when the live feed came back after a break: whatever was appended
    * meanwhile was not delivered here, so local clients must catch up (they
@@ -231,6 +309,14 @@ export interface Archive {
    * committed, with how many of the messages were new.
    */
   writeBatch(messages: Message[]): Promise<number>;
+  /**
+   * Protocol v1.1: stores messages' changed states, each with its version (its change id,
+   * `<ms>-<seq>`): inserted when absent, replacing the stored state only when the stored
+   * version is older. So a re-delivered or late change never overwrites a newer state, and
+   * a message inserted by `writeBatch` after its change (out of order) changes nothing.
+   * Resolves once committed, with how many rows it wrote.
+   */
+  writeChanges(changes: { message: Message; version: string }[]): Promise<number>;
   /**
    * Exactly MessageLog.list's contract over the archive: the newest (or with
    * `from: 'oldest'`, the oldest) `limit` messages with `after < id < before`
@@ -296,6 +382,13 @@ export interface PresenceStore {
   online(): Promise<User[]>;
 }
 
+/** A room's unread messages for a user, and how many of those mention the user (protocol v1.1). */
+export interface UnreadCount {
+  unread: number;
+  /** Among the counted unread messages, those whose current state mentions the user. */
+  mentions: number;
+}
+
 export interface ReadStateStore {
   /** Moves the user's read marker in the room forward to `messageId`; false when it was already there or further. */
   markRead(userId: string, roomId: string, messageId: string): Promise<boolean>;
@@ -304,13 +397,15 @@ export interface ReadStateStore {
    * counting at most `cap` and looking at no more than the newest 2 × cap
    * messages after the marker (bounded work per room, no message body leaves
    * the store). A room without a marker counts from its start, except public
-   * rooms (the user may never have opened them), which count 0.
+   * rooms (the user may never have opened them), which count 0. `mentions` counts,
+   * among those, the ones that mention the user as they are now (an edit that removed
+   * the mention removes it from the count).
    */
   unreadCounts(
     userId: string,
     rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
-  ): Promise<Map<string, number>>;
+  ): Promise<Map<string, UnreadCount>>;
 }
 
 /** Health of the backing services, for /readyz. */

@@ -26,10 +26,26 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 const servers = ['server-1', 'server-2', 'server-3'];
 
-test('the stack has redis, three server instances, the web app and nginx', () => {
+test('the stack has redis, three server instances, postgres and an archiver, the web app and nginx', () => {
   expect(Object.keys(compose.services).sort()).toEqual(
-    ['nginx', 'redis', ...servers, 'web'].sort(),
+    ['archiver', 'nginx', 'postgres', 'redis', ...servers, 'web'].sort(),
   );
+});
+
+test('the archiver runs the server image with the same Redis and the archive the servers use', () => {
+  const archiver = compose.services.archiver!;
+  expect(archiver.build).toEqual({ context: '..', dockerfile: 'deploy/server.Dockerfile' });
+  expect(archiver.command).toEqual(['node', 'apps/archiver/dist/index.js']);
+  expect(read('server.Dockerfile')).toContain('COPY --from=build /app/apps/archiver/dist');
+  for (const name of servers) {
+    const env = compose.services[name]!.environment!;
+    expect(archiver.environment!.REDIS_URL).toBe(env.REDIS_URL);
+    expect(archiver.environment!.DATABASE_URL).toBe(env.DATABASE_URL);
+  }
+  expect(loadConfig(archiver.environment).databaseUrl).toMatch(
+    /^postgres:\/\/chat:.*@postgres:5432\/chat$/,
+  );
+  expect(compose.services.postgres!.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
 });
 
 test('redis keeps an append-only file on a volume', () => {
@@ -45,6 +61,7 @@ test('every server variable is one the server reads, with a valid value and a un
     expect(service.build).toEqual({ context: '..', dockerfile: 'deploy/server.Dockerfile' });
     const env = service.environment!;
     for (const variable of Object.keys(env)) expect(ENV_VARIABLES).toContain(variable);
+    expect(env.DATABASE_URL).toBeDefined();
     const config = loadConfig(env);
     // The ACL user and the password docker compose fills in (test/hardening/deployment.test.ts).
     expect(config.redisUrl).toBe('redis://chat:${REDIS_PASSWORD:?set REDIS_PASSWORD}@redis:6379');

@@ -543,17 +543,20 @@ describe.each(implementations)('%s backend', (_name, make) => {
       const rooms = [room, lobby];
       expect(await backend.readState.unreadCounts('u1', rooms, 100)).toEqual(
         new Map([
-          [room.id, 4],
-          [lobby.id, 0],
+          [room.id, { unread: 4, mentions: 0 }],
+          [lobby.id, { unread: 0, mentions: 0 }],
         ]),
       );
-      expect((await backend.readState.unreadCounts('u1', rooms, 3)).get(room.id)).toBe(3);
+      expect((await backend.readState.unreadCounts('u1', rooms, 3)).get(room.id)).toEqual({
+        unread: 3,
+        mentions: 0,
+      });
       await backend.readState.markRead('u1', room.id, appended[2]!.id);
       await backend.readState.markRead('u1', lobby.id, '0-1');
       expect(await backend.readState.unreadCounts('u1', rooms, 100)).toEqual(
         new Map([
-          [room.id, 2],
-          [lobby.id, 4],
+          [room.id, { unread: 2, mentions: 0 }],
+          [lobby.id, { unread: 4, mentions: 0 }],
         ]),
       );
     });

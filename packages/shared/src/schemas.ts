@@ -11,6 +11,11 @@ import { isMessageId } from './message-id';
 
 /** Rejects lone UTF-16 surrogates, which cannot be stored as UTF-8 unchanged. */
 const wellFormed = (value: string) => value.isWellFormed();
+/**
+ * No U+0000: PostgreSQL (the archive, and the embedded mode's PGlite) cannot store it in
+ * text or jsonb, so a NUL would keep a message out of the archive; no chat text needs one.
+ */
+const withoutNul = (value: string) => !value.includes('\u0000');
 
 export const usernameSchema = z
   .string()
@@ -42,7 +47,8 @@ export const roomNameSchema = z
   .trim()
   .min(LIMITS.roomNameMin, 'room name must not be empty')
   .max(LIMITS.roomNameMax, `room name must be at most ${LIMITS.roomNameMax} characters`)
-  .refine(wellFormed, 'room name must be valid unicode');
+  .refine(wellFormed, 'room name must be valid unicode')
+  .refine(withoutNul, 'room name must not contain NUL characters');
 
 export const createRoomSchema = z.object({
   name: roomNameSchema,
@@ -110,13 +116,15 @@ export const messageTextSchema = z
   .trim()
   .min(LIMITS.textMin, 'text must not be empty')
   .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`)
-  .refine(wellFormed, 'text must be valid unicode');
+  .refine(wellFormed, 'text must be valid unicode')
+  .refine(withoutNul, 'text must not contain NUL characters');
 
 export const clientIdSchema = z
   .string()
   .min(LIMITS.clientIdMin, 'clientId must not be empty')
   .max(LIMITS.clientIdMax, `clientId must be at most ${LIMITS.clientIdMax} characters`)
-  .refine(wellFormed, 'clientId must be valid unicode');
+  .refine(wellFormed, 'clientId must be valid unicode')
+  .refine(withoutNul, 'clientId must not contain NUL characters');
 
 export const joinRoomSchema = z.object({
   roomId: idSchema,
@@ -160,7 +168,8 @@ export const emojiSchema = z
     `emoji must be at most ${LIMITS.emojiMax} characters`,
   )
   .refine((emoji) => !/\s/u.test(emoji), 'emoji must not contain white space')
-  .refine(wellFormed, 'emoji must be valid unicode');
+  .refine(wellFormed, 'emoji must be valid unicode')
+  .refine(withoutNul, 'emoji must not contain NUL characters');
 
 /** Protocol v1.1 `reaction:add` and `reaction:remove`. */
 export const reactionPayloadSchema = z.object({

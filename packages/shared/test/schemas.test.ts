@@ -1,6 +1,8 @@
 import {
   compareMessageIds,
+  createRoomSchema,
   credentialsSchema,
+  emojiSchema,
   isMessageId,
   sendMessageSchema,
   ERROR_CODES,
@@ -25,6 +27,17 @@ describe('shared schemas', () => {
     expect(ok('ab')).toBe(false);
     expect(ok('x'.repeat(33))).toBe(false);
     expect(ok('no spaces')).toBe(false);
+  });
+
+  test('refuse NUL, which PostgreSQL cannot store, in everything the archive keeps', () => {
+    const send = (text: string, clientId = 'c') =>
+      sendMessageSchema.safeParse({ roomId: 'r', text, clientId });
+    expect(send('a\u0000b').error?.issues[0]?.message).toBe('text must not contain NUL characters');
+    expect(send('ok', 'c\u0000').success).toBe(false);
+    expect(createRoomSchema.safeParse({ name: 'a\u0000' }).success).toBe(false);
+    expect(emojiSchema.safeParse(':x\u0000:').success).toBe(false);
+    // Other control characters are text like any other.
+    expect(send('a\u0001b\u007fc').success).toBe(true);
   });
 });
 

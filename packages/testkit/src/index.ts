@@ -1,3 +1,4 @@
+export { ArchiverProcess, type ArchiverProcessOptions } from './archiver-process';
 export { findBinaryDir, requireBinary, versionedDirs } from './binaries';
 export { EmbeddedDataDir, type DataDirTemplate } from './embedded-data-dir';
 export { freePort, freePorts, isPortFree } from './free-port';
@@ -8,7 +9,14 @@ export {
   type ProcessOptions,
 } from './managed-process';
 export { Nginx, type NginxOptions } from './nginx';
-export { NEXT_BIN, NGINX_TEMPLATE, REPO_ROOT, SERVER_ENTRY, WEB_DIR } from './paths';
+export {
+  ARCHIVER_ENTRY,
+  NEXT_BIN,
+  NGINX_TEMPLATE,
+  REPO_ROOT,
+  SERVER_ENTRY,
+  WEB_DIR,
+} from './paths';
 export { PostgresServer, type PostgresOptions } from './postgres-server';
 export { RedisServer, type RedisOptions } from './redis-server';
 export { ServerProcess, type ServerProcessOptions } from './server-process';

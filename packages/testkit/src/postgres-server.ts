@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findBinaryDir, versionedDirs } from './binaries';
@@ -24,6 +24,12 @@ export interface PostgresOptions {
   /** Also append its log to this file. */
   logFile?: string;
   name?: string;
+  /**
+   * A folder of its own that outlives it (`npm run cluster`): initdb runs only
+   * when it holds no cluster yet, and destroy() keeps it. Default: a temp
+   * folder that destroy() removes.
+   */
+  dir?: string;
 }
 
 const INSTALL = 'apt-get install -y postgresql   (macOS: brew install postgresql@16)';
@@ -42,13 +48,18 @@ const SUPERUSER = 'postgres';
  */
 export class PostgresServer implements Service {
   private current: ManagedProcess | undefined;
-  private spawnOptions: Parameters<typeof ManagedProcess.spawn>[0] | undefined;
 
   private constructor(
     readonly name: string,
     readonly port: number,
     private readonly dir: string,
     private readonly binDir: string,
+    private readonly ownsDir: boolean,
+    private readonly launchOptions: {
+      args: string[];
+      user: { uid: number; gid: number } | undefined;
+      logFile: string | undefined;
+    },
   ) {}
 
   static async start(options: PostgresOptions = {}): Promise<PostgresServer> {
@@ -59,62 +70,81 @@ export class PostgresServer implements Service {
     );
     const user = runAs();
     const port = options.port ?? (await freePort());
-    const dir = mkdtempSync(path.join(tmpdir(), 'chat-pg-'));
+    const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'chat-pg-'));
+    mkdirSync(dir, { recursive: true });
     const dataDir = path.join(dir, 'data');
     const socketDir = path.join(dir, 'socket');
-    mkdirSync(socketDir);
+    mkdirSync(socketDir, { recursive: true });
     if (user) for (const owned of [dir, socketDir]) chownSync(owned, user.uid, user.gid);
     const name = options.name ?? 'postgres';
-    const server = new PostgresServer(name, port, dir, binDir);
+    const settings: Record<string, string> = {
+      listen_addresses: '127.0.0.1',
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      ...options.settings,
+    };
+    const args = [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      socketDir,
+      ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    ];
+    const server = new PostgresServer(name, port, dir, binDir, options.dir === undefined, {
+      args,
+      user,
+      logFile: options.logFile,
+    });
     try {
-      await runToExit({
-        name: `${name} initdb`,
-        command: path.join(binDir, 'initdb'),
-        args: [
-          '-D',
-          dataDir,
-          '-U',
-          SUPERUSER,
-          '--auth=trust',
-          '--encoding=UTF8',
-          `--locale=${options.locale ?? 'C.UTF-8'}`,
-          '--no-sync',
-          '--no-instructions',
-        ],
-        cwd: dir,
-        env: cleanEnv(),
-        user,
-      });
-      const settings: Record<string, string> = {
-        listen_addresses: '127.0.0.1',
-        fsync: 'off',
-        synchronous_commit: 'off',
-        full_page_writes: 'off',
-        ...options.settings,
-      };
-      server.spawnOptions = {
-        name,
-        command: path.join(binDir, 'postgres'),
-        args: [
-          '-D',
-          dataDir,
-          '-p',
-          String(port),
-          '-k',
-          socketDir,
-          ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-        ],
-        cwd: dir,
-        env: cleanEnv(),
-        user,
-        logFile: options.logFile,
-      };
+      if (!existsSync(path.join(dataDir, 'PG_VERSION')))
+        await runToExit({
+          name: `${name} initdb`,
+          command: path.join(binDir, 'initdb'),
+          args: [
+            '-D',
+            dataDir,
+            '-U',
+            SUPERUSER,
+            '--auth=trust',
+            '--encoding=UTF8',
+            `--locale=${options.locale ?? 'C.UTF-8'}`,
+            '--no-sync',
+            '--no-instructions',
+          ],
+          cwd: dir,
+          env: cleanEnv(),
+          user,
+        });
       await server.launch();
     } catch (error) {
       await server.destroy();
       throw error;
     }
     return server;
+  }
+
+  /** Starts the server (again, after stop()) on the same port with the same data. */
+  async launch(): Promise<void> {
+    if (this.current?.running) return;
+    const started = await ManagedProcess.spawn({
+      name: this.name,
+      command: path.join(this.binDir, 'postgres'),
+      args: this.launchOptions.args,
+      cwd: this.dir,
+      env: cleanEnv(),
+      user: this.launchOptions.user,
+      logFile: this.launchOptions.logFile,
+    });
+    this.current = started;
+    try {
+      await started.waitForOutput(READY);
+    } catch (error) {
+      await started.stop('SIGKILL');
+      throw error;
+    }
   }
 
   /** The `postgres` database as the superuser. */
@@ -146,23 +176,6 @@ export class PostgresServer implements Service {
     return this.urlOf(database);
   }
 
-  /**
-   * Starts the server (again, after `stop`) on the same port with the same data folder: its
-   * databases and their rows survive, as after a PostgreSQL outage.
-   */
-  async launch(): Promise<void> {
-    if (this.current?.running) throw new Error(`${this.name} is already running`);
-    if (!this.spawnOptions) throw new Error(`${this.name} was never initialised`);
-    const started = await ManagedProcess.spawn(this.spawnOptions);
-    this.current = started;
-    try {
-      await started.waitForOutput(READY);
-    } catch (error) {
-      await started.stop('SIGKILL');
-      throw error;
-    }
-  }
-
   /** Stops the server with a fast shutdown (SIGINT: sessions are ended, nothing waits for them). */
   async stop(): Promise<void> {
     const running = this.current;
@@ -172,7 +185,7 @@ export class PostgresServer implements Service {
 
   async destroy(): Promise<void> {
     await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -46,4 +46,8 @@ export const RATE_POLICIES = {
    * room the user may read. The burst covers typing a query word by word and paging on.
    */
   search: { ratePerSec: 1, burst: 30 },
+  /** Protocol v1.1 `message:edit` and `message:delete` per user: people fix a typo or two, not hundreds. */
+  messageChange: { ratePerSec: 2, burst: 20 },
+  /** Protocol v1.1 `reaction:add` and `reaction:remove` per user: a few clicks a second. */
+  reaction: { ratePerSec: 5, burst: 30 },
 } as const satisfies Record<string, RatePolicy>;

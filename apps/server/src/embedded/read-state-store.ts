@@ -1,5 +1,5 @@
 import { compareMessageIds, type Room } from '@chat/shared';
-import type { MessageLog, ReadStateStore } from '../ports';
+import type { MessageLog, ReadStateStore, UnreadCount } from '../ports';
 import { NOTHING_KEPT, type DurableState, type EmbeddedState } from './durable-state';
 
 /**
@@ -42,20 +42,25 @@ export class EmbeddedReadStateStore implements ReadStateStore {
     userId: string,
     rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
-  ): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
+  ): Promise<Map<string, UnreadCount>> {
+    const counts = new Map<string, UnreadCount>();
     for (const room of rooms) {
       const marker = this.markers.get(userId)?.get(room.id);
       if (!marker && room.kind === 'public') {
-        counts.set(room.id, 0);
+        counts.set(room.id, { unread: 0, mentions: 0 });
         continue;
       }
-      // The same bound as the Redis twin (lua/unread-counts.lua): the newest 2 × cap after the marker.
+      // The same bound as the Redis twin (lua/unread-counts.lua): the newest 2 × cap after the
+      // marker, in their current state (an edit re-computes `mentions`).
       const { messages } = await this.messages.list(room.id, { after: marker, limit: cap * 2 });
-      counts.set(
-        room.id,
-        Math.min(cap, messages.filter((message) => message.userId !== userId).length),
-      );
+      const unread = messages
+        .slice(-cap * 2)
+        .filter((message) => message.userId !== userId)
+        .slice(-cap);
+      counts.set(room.id, {
+        unread: unread.length,
+        mentions: unread.filter((message) => message.mentions?.includes(userId)).length,
+      });
     }
     return counts;
   }

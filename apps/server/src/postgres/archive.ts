@@ -1,4 +1,4 @@
-import type { Message } from '@chat/shared';
+import { compareMessageIds, type Message } from '@chat/shared';
 import type { Archive, MessagePage, MessageRange, SearchPage, SearchRequest } from '../ports';
 import { AFTER_ALL, BEFORE_ALL, messageKey } from './message-key';
 import { prefixTsQuery } from './search-query';
@@ -17,6 +17,21 @@ export const INSERT_BATCH = `
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::jsonb[])
   ON CONFLICT (room_id, id_ms, id_seq) DO NOTHING`;
 
+/**
+ * Protocol v1.1: changed states with their versions; a row is replaced only by a newer
+ * version (a re-delivery or a late, older change changes nothing), and inserted when absent
+ * (a change that arrives before its message's insert; the insert then changes nothing).
+ */
+export const UPSERT_CHANGES = `
+  INSERT INTO messages (room_id, id_ms, id_seq, message, version_ms, version_seq)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::jsonb[], $5::bigint[],
+    $6::bigint[])
+  ON CONFLICT (room_id, id_ms, id_seq) DO UPDATE
+    SET message = EXCLUDED.message, version_ms = EXCLUDED.version_ms,
+      version_seq = EXCLUDED.version_seq
+    WHERE (messages.version_ms, messages.version_seq)
+      < (EXCLUDED.version_ms, EXCLUDED.version_seq)`;
+
 /** Newest first through the primary key, one row more than asked to learn `hasMore`. */
 export const LIST_RANGE = `
   SELECT message FROM messages
@@ -33,10 +48,14 @@ export const LIST_RANGE_FROM_OLDEST = `
   ORDER BY id_ms, id_seq
   LIMIT $6`;
 
-/** The GIN index finds the matches; the newest `limit + 1` of them are kept. */
+/**
+ * The GIN index finds the matches; the newest `limit + 1` of them are kept. Deleted messages
+ * (protocol v1.1) have no text left to match, and are excluded explicitly as well.
+ */
 export const SEARCH = `
   SELECT message FROM messages
   WHERE search @@ to_tsquery('simple', $1) AND room_id = ANY($2::text[])
+    AND (message->>'deleted') IS NULL
     AND (id_ms, id_seq) < ($3::bigint, $4::bigint)
   ORDER BY id_ms DESC, id_seq DESC
   LIMIT $5`;
@@ -60,6 +79,30 @@ export class PostgresArchive implements Archive {
       keys.map(([ms]) => ms),
       keys.map(([, seq]) => seq),
       messages.map((message) => JSON.stringify(message)),
+    ]);
+    return result.rowCount;
+  }
+
+  async writeChanges(changes: { message: Message; version: string }[]): Promise<number> {
+    // One row at most per message in a statement (PostgreSQL refuses to update a row twice):
+    // the newest version of each.
+    const newest = new Map<string, { message: Message; version: string }>();
+    for (const change of changes) {
+      const key = `${change.message.roomId} ${change.message.id}`;
+      const seen = newest.get(key);
+      if (!seen || compareMessageIds(seen.version, change.version) < 0) newest.set(key, change);
+    }
+    if (newest.size === 0) return 0;
+    const rows = [...newest.values()];
+    const keys = rows.map(({ message }) => messageKey(message.id));
+    const versions = rows.map(({ version }) => messageKey(version));
+    const result = await this.db.query(UPSERT_CHANGES, [
+      rows.map(({ message }) => message.roomId),
+      keys.map(([ms]) => ms),
+      keys.map(([, seq]) => seq),
+      rows.map(({ message }) => JSON.stringify(message)),
+      versions.map(([ms]) => ms),
+      versions.map(([, seq]) => seq),
     ]);
     return result.rowCount;
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import { ArchiveDatabase } from '../postgres/archive-database';
 import type { Backend } from '../ports';
+import { ensureArchiveFeed } from './archive-feed';
 import { createRedisConnection, isAuthError } from './connection';
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
@@ -75,6 +76,8 @@ export function createRedisBackend(
         waitReady(subscriberConnection, deadline, where),
       ]);
       await subscriber.start();
+      // With an archive, every append from now on also feeds the archivers (archive-feed.ts).
+      if (config.databaseUrl) await ensureArchiveFeed(scripts, keys);
       await archiveDatabase?.start();
     },
     async close() {

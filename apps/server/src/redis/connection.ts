@@ -3,7 +3,14 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 
-export type ConnectionRole = 'commands' | 'subscriber';
+/** `blocking`: a connection of its own for blocking reads (the archiver's XREADGROUP BLOCK). */
+export type ConnectionRole = 'commands' | 'subscriber' | 'blocking';
+
+/** What a connection needs of the config (the server's Config has it all; so has the archiver's). */
+export type RedisConnectionConfig = Pick<
+  Config,
+  'redisUrl' | 'redisTlsCaFile' | 'redisCommandTimeoutMs' | 'instanceId'
+>;
 
 /**
  * One ioredis connection for `role`. Commands never queue while Redis is
@@ -11,7 +18,11 @@ export type ConnectionRole = 'commands' | 'subscriber';
  * `unavailable` (the client resends with the same clientId), instead of being
  * acked late or twice. The subscriber reconnects and resubscribes by itself.
  */
-export function createRedisConnection(config: Config, role: ConnectionRole, logger: Logger): Redis {
+export function createRedisConnection(
+  config: RedisConnectionConfig,
+  role: ConnectionRole,
+  logger: Logger,
+): Redis {
   const url = config.redisUrl;
   if (!url) throw new Error('createRedisConnection needs REDIS_URL');
   const options: RedisOptions = {
@@ -19,7 +30,7 @@ export function createRedisConnection(config: Config, role: ConnectionRole, logg
     lazyConnect: true,
     enableOfflineQueue: role === 'subscriber',
     maxRetriesPerRequest: 0,
-    commandTimeout: role === 'commands' ? config.redisCommandTimeoutMs : undefined,
+    commandTimeout: role === 'subscriber' ? undefined : config.redisCommandTimeoutMs,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     // A wrong password or ACL user is not going to fix itself: do not retry it.
     reconnectOnError: () => false,

@@ -29,6 +29,24 @@ export function redisKeys(prefix: string) {
     userSessions: (userId: string) => `${prefix}user:${userId}:sessions`,
     room: (roomId: string) => `${prefix}room:${roomId}`,
     roomMessages: (roomId: string) => `${prefix}room:${roomId}:messages`,
+    /**
+     * Protocol v1.1, message changes (docs/ARCHITECTURE.md "Message changes"): a room's
+     * message keys, all named after the room (so a Redis Cluster hash tag on the room id puts
+     * them in one slot), in the order every script takes them (lua/lib/room-log.lua):
+     * the stream (the order: id, author, mention ids at send), the current state of each
+     * retained message (hash id → Message JSON), the change index (stream of change ids →
+     * message id, one entry per changed message, its latest), the latest change id per
+     * message (hash; field "" holds the room's newest change id), replies to follow (hash
+     * original id → reply ids), and mention ids re-computed by edits (hash id → ids).
+     */
+    roomLog: (roomId: string): string[] => [
+      `${prefix}room:${roomId}:messages`,
+      `${prefix}room:${roomId}:state`,
+      `${prefix}room:${roomId}:changes`,
+      `${prefix}room:${roomId}:changed`,
+      `${prefix}room:${roomId}:replies`,
+      `${prefix}room:${roomId}:mentions`,
+    ],
     roomMembers: (roomId: string) => `${prefix}room:${roomId}:members`,
     publicRoomName: (name: string) => `${prefix}roomname:${name.toLowerCase()}`,
     publicRooms: () => `${prefix}rooms:public`,
@@ -36,7 +54,10 @@ export function redisKeys(prefix: string) {
     /** Hash per user: DM room id → the DM's newest message id when hidden (RoomStore.hideDm). */
     hiddenDms: (userId: string) => `${prefix}user:${userId}:hidden-dms`,
     dm: (userA: string, userB: string) => `${prefix}dm:${[userA, userB].sort().join(':')}`,
-    /** A user's clientId in one room: resending it there returns the original message. */
+    /**
+     * A user's clientId in one room: resending it there returns the original message (the
+     * key holds its id; the answer is the message's current state, from `roomLog`'s state).
+     */
     clientId: (userId: string, roomId: string, clientId: string) =>
       `${prefix}clientid:${userId}:${roomId}:${clientId}`,
     messageRate: (userId: string) => `${prefix}ratelimit:message:${userId}`,
@@ -48,6 +69,16 @@ export function redisKeys(prefix: string) {
     presenceInstance: (instanceId: string) => `${prefix}presence:instance:${instanceId}`,
     /** Hash per user: room id → id of the last message read. */
     readMarkers: (userId: string) => `${prefix}read:${userId}`,
+    /**
+     * Stream: every stored message (later: every change), in store order, for the archivers'
+     * consumer group (redis/archive-feed.ts). Its existence switches lua/append.lua from
+     * trimming rooms itself to leaving that to the archivers.
+     */
+    archiveFeed: () => `${prefix}archive:feed`,
+    /** Stream: feed entries no archiver could use, each with its feed id and the reason. */
+    archiveDead: () => `${prefix}archive:dead`,
+    /** String, set once the archivers copied every room stream that predates the feed. */
+    archiveBackfilled: () => `${prefix}archive:backfilled`,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Room } from '@chat/shared';
-import type { ReadStateStore } from '../ports';
+import type { ReadStateStore, UnreadCount } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
 import { redisCall } from './unavailable';
@@ -18,19 +18,33 @@ export class RedisReadStateStore implements ReadStateStore {
     return moved === 1;
   }
 
-  /** One round trip (lua/unread-counts.lua): counted inside Redis, only numbers come back. */
+  /**
+   * One round trip (lua/unread-counts.lua): counted inside Redis, only numbers come back, two
+   * per room (unread, and mentions among them).
+   */
   async unreadCounts(
     userId: string,
     rooms: Pick<Room, 'id' | 'kind'>[],
     cap: number,
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, UnreadCount>> {
     if (rooms.length === 0) return new Map();
     const counts = await redisCall(() =>
       this.scripts.unreadCounts(
-        [this.keys.readMarkers(userId), ...rooms.map((room) => this.keys.roomMessages(room.id))],
+        [
+          this.keys.readMarkers(userId),
+          ...rooms.flatMap((room) => {
+            const log = this.keys.roomLog(room.id);
+            return [log[0]!, log[5]!];
+          }),
+        ],
         [userId, cap, ...rooms.flatMap((room) => [room.id, room.kind === 'public' ? '1' : '0'])],
       ),
     );
-    return new Map(rooms.map((room, index) => [room.id, Number(counts[index] ?? 0)]));
+    return new Map(
+      rooms.map((room, index) => [
+        room.id,
+        { unread: Number(counts[2 * index] ?? 0), mentions: Number(counts[2 * index + 1] ?? 0) },
+      ]),
+    );
   }
 }

@@ -1,15 +1,30 @@
 import { z } from 'zod';
-import { messageSchema } from '@chat/shared';
+import { isMessageId, messageSchema } from '@chat/shared';
 
 /*
- * What travels on the MESSAGES channel: `{"origin": instanceId, "message": Message}`.
- * `origin` names the publishing instance for people watching the channel
- * (npm run monitor, RedisInsight); instances relay every message alike.
- * Anything else found there (a foreign app sharing the Redis, a hand-typed
- * PUBLISH) is rejected here and dropped by the subscriber.
+ * What travels on the MESSAGES channel, one JSON object per payload:
+ *   `{"origin": instanceId, "message": Message}`                 a new message (v1);
+ *   `{"origin", "kind": "updated", "changeId", "message"}`       a change (protocol v1.1):
+ *     the message's whole state after it, and the change's id in the room's order.
+ * Both kinds go through the one channel, so a room's messages and changes reach every
+ * instance in one order. `origin` names the publishing instance for people watching the
+ * channel (npm run monitor, RedisInsight); instances relay every payload alike. Anything
+ * else found there (a foreign app sharing the Redis, a hand-typed PUBLISH) is rejected here
+ * and dropped by the subscriber.
  */
 
-const relayEnvelopeSchema = z.object({ origin: z.string(), message: messageSchema });
+const newMessageSchema = z.object({
+  origin: z.string(),
+  kind: z.undefined().optional(),
+  message: messageSchema,
+});
+const updatedSchema = z.object({
+  origin: z.string(),
+  kind: z.literal('updated'),
+  changeId: z.string().refine(isMessageId, 'not a change id'),
+  message: messageSchema,
+});
+const relayEnvelopeSchema = z.union([newMessageSchema, updatedSchema]);
 
 export type RelayEnvelope = z.infer<typeof relayEnvelopeSchema>;
 

@@ -5,8 +5,8 @@ import type { Redis } from 'ioredis';
 /*
  * The Lua scripts in ./lua, registered on a connection with defineCommand
  * (EVALSHA, falling back to EVAL after a Redis restart flushed the cache).
- * lua/lib/token-bucket.lua (helpers shared by several scripts) is prepended
- * to each, since Redis scripts cannot include one another.
+ * lua/lib/*.lua (helpers shared by several scripts: the token bucket, stream
+ * ids) are prepended to each, since Redis scripts cannot include one another.
  */
 
 function lua(name: string): string {
@@ -14,10 +14,17 @@ function lua(name: string): string {
 }
 
 type Arg = string | number;
+/** A stream entry as a script returns it: id and flat field list. */
+type StreamEntryReply = [id: string, fields: string[]];
 type Script<Reply> = (keys: string[], args: Arg[]) => Promise<Reply>;
 
 export interface ChatScripts {
   appendMessage: Script<[number, string | number]>;
+  messageChange: Script<[number, string?]>;
+  catchUp: Script<
+    [string, string | null, StreamEntryReply[], (string | null)[], (string | null)[]]
+  >;
+  historyPage: Script<[string | null, StreamEntryReply[], (string | null)[]]>;
   createUser: Script<number>;
   createRoom: Script<number>;
   getOrCreateDm: Script<[number, string]>;
@@ -30,10 +37,17 @@ export interface ChatScripts {
   createSession: Script<number>;
   useSession: Script<[string, number] | null>;
   unreadCounts: Script<number[]>;
+  archiveRegister: Script<number>;
+  archiveTrimFeed: Script<[safePoint: string, trimmed: number] | null>;
+  archiveTrimRoom: Script<number>;
+  archiveDropConsumers: Script<number>;
 }
 
 const FILES: Record<keyof ChatScripts, string> = {
   appendMessage: 'append',
+  messageChange: 'message-change',
+  catchUp: 'catch-up',
+  historyPage: 'history-page',
   createUser: 'create-user',
   createRoom: 'create-room',
   getOrCreateDm: 'get-or-create-dm',
@@ -46,10 +60,16 @@ const FILES: Record<keyof ChatScripts, string> = {
   createSession: 'create-session',
   useSession: 'use-session',
   unreadCounts: 'unread-counts',
+  archiveRegister: 'archive-register',
+  archiveTrimFeed: 'archive-trim-feed',
+  archiveTrimRoom: 'archive-trim-room',
+  archiveDropConsumers: 'archive-drop-consumers',
 };
 
+const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log'];
+
 export function registerScripts(redis: Redis): ChatScripts {
-  const library = lua('lib/token-bucket');
+  const library = LIBRARIES.map(lua).join('\n');
   for (const [command, file] of Object.entries(FILES)) {
     redis.defineCommand(command, { lua: `${library}\n${lua(file)}` });
   }

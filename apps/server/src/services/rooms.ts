@@ -99,7 +99,10 @@ export class Rooms {
     more: RoomCursor['section'] | undefined,
   ): Promise<RoomsResponse> {
     const unread = await this.backend.readState.unreadCounts(user.id, rooms, UNREAD_CAP);
-    const summaries = rooms.map((room) => ({ ...room, unread: unread.get(room.id) ?? 0 }));
+    const summaries = rooms.map((room) => {
+      const counts = unread.get(room.id);
+      return { ...room, unread: counts?.unread ?? 0, mentions: counts?.mentions ?? 0 };
+    });
     if (!more) return { rooms: summaries };
     const last = rooms.filter((room) => (room.kind === 'public') === (more === 'public')).at(-1);
     const after = last && { id: last.id, createdAtMs: Date.parse(last.createdAt) };

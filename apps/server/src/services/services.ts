@@ -6,6 +6,7 @@ import { Accounts } from './accounts';
 import { HiddenDms } from './hidden-dms';
 import { History } from './history';
 import { Membership } from './membership';
+import { MessageChanges } from './message-changes';
 import { Messaging } from './messaging';
 import { OnlineList } from './online-list';
 import { Presence } from './presence';
@@ -18,6 +19,7 @@ export interface Services {
   accounts: Accounts;
   rooms: Rooms;
   messaging: Messaging;
+  messageChanges: MessageChanges;
   presence: Presence;
   onlineList: OnlineList;
   typing: Typing;
@@ -51,6 +53,7 @@ export function createServices(
       metrics,
       config.rateLimits === 'on' ? config.messageRatePerSec : 0,
     ),
+    messageChanges: new MessageChanges(backend),
     presence: new Presence(
       backend.presence,
       backend.eventBus,

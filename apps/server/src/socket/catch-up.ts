@@ -1,24 +1,37 @@
 import { compareMessageIds, type Message } from '@chat/shared';
 
+/**
+ * What the relay delivers to sockets: a new message, or (protocol v1.1) a change with its
+ * id in the room's order. Messages and changes share one id space (MessageLog), so one
+ * order id places either.
+ */
+export type RelayEvent =
+  { kind: 'new'; message: Message } | { kind: 'updated'; message: Message; changeId: string };
+
+/** Where the event stands in its room's order. */
+export function orderId(event: RelayEvent): string {
+  return event.kind === 'new' ? event.message.id : event.changeId;
+}
+
 interface CatchUp {
-  /** Live messages held back while the socket's `missed` list is being read. */
-  buffer: Message[] | null;
-  /** After the read: the last id the socket already has; older live copies are skipped. */
+  /** Live events held back while the socket's catch-up is being read. */
+  buffer: RelayEvent[] | null;
+  /** After the read: the newest point of the room's order the socket has; older live copies are skipped. */
   floor: string | null;
 }
 
 /**
  * Makes `room:join` with `after` exactly-once: no gap and no duplicate
- * between the `missed` list (read from the store) and live messages (relayed
- * from Pub/Sub on another connection, so they may arrive before or after
- * that read's reply).
+ * between the catch-up (`missed` and `updated`, read from the store in one snapshot) and
+ * live events (relayed from Pub/Sub on another connection, so they may arrive before or
+ * after that read's reply).
  *
- * While a socket reads its missed messages, live ones for it are buffered;
- * afterwards the buffer is released minus what `missed` already held, and
- * the relay keeps skipping copies at or below the last id the socket has
- * until it sees a newer one (the relay sees a room in id order, so from then
- * on nothing older can come). Rooms with nobody catching up cost one Map
- * lookup per relayed message.
+ * While a socket reads its catch-up, live events for it are buffered; afterwards the
+ * buffer is released minus what the read already reflected (everything at or below the
+ * read's `asOf` in the room's order: messages in `missed`, changes in the states it
+ * returned), and the relay keeps skipping copies at or below that point until it sees a
+ * newer one (the relay sees a room in order, so from then on nothing older can come).
+ * Rooms with nobody catching up cost one Map lookup per relayed event.
  */
 export class CatchUpTracker {
   private readonly rooms = new Map<string, Map<string, CatchUp>>();
@@ -33,26 +46,27 @@ export class CatchUpTracker {
   }
 
   /**
-   * Ends the read. `floor` is the newest id the socket now has (the last
-   * missed message, or `after` itself). Returns the buffered live messages
-   * the socket still needs, in order.
+   * Ends the read. `floor` is the newest point of the room's order the socket now has (the
+   * read's `asOf`, or the last missed id). Returns the buffered live events the socket
+   * still needs, in order.
    */
-  finish(roomId: string, socketId: string, floor: string): Message[] {
+  finish(roomId: string, socketId: string, floor: string): RelayEvent[] {
     const entry = this.rooms.get(roomId)?.get(socketId);
     if (!entry) return [];
     const pending = (entry.buffer ?? []).filter(
-      (message) => compareMessageIds(message.id, floor) > 0,
+      (event) => compareMessageIds(orderId(event), floor) > 0,
     );
     entry.buffer = null;
-    entry.floor = pending.at(-1)?.id ?? floor;
+    const last = pending.at(-1);
+    entry.floor = last ? orderId(last) : floor;
     return pending;
   }
 
   /**
    * Forgets the socket in the room (left, failed to join); returns the live
-   * messages held back for it, for a socket that stays in the room.
+   * events held back for it, for a socket that stays in the room.
    */
-  abort(roomId: string, socketId: string): Message[] {
+  abort(roomId: string, socketId: string): RelayEvent[] {
     const sockets = this.rooms.get(roomId);
     const held = sockets?.get(socketId)?.buffer ?? [];
     if (!sockets) return held;
@@ -67,25 +81,35 @@ export class CatchUpTracker {
   }
 
   /**
-   * For the relay: the sockets that must not get this live message by the
+   * For the relay: the sockets that must not get this live event by the
    * room broadcast (they buffer it or already have it), or undefined when
    * every socket in the room gets it.
    */
-  socketsToSkip(message: Message): string[] | undefined {
-    const sockets = this.rooms.get(message.roomId);
+  socketsToSkip(event: RelayEvent): string[] | undefined {
+    const { roomId } = event.message;
+    const sockets = this.rooms.get(roomId);
     if (!sockets) return undefined;
+    const id = orderId(event);
     const excluded: string[] = [];
     for (const [socketId, entry] of sockets) {
       if (entry.buffer) {
-        entry.buffer.push(message);
+        entry.buffer.push(event);
         excluded.push(socketId);
-      } else if (entry.floor !== null && compareMessageIds(message.id, entry.floor) <= 0) {
+      } else if (entry.floor !== null && compareMessageIds(id, entry.floor) <= 0) {
         excluded.push(socketId);
       } else {
         sockets.delete(socketId);
       }
     }
-    if (sockets.size === 0) this.rooms.delete(message.roomId);
+    if (sockets.size === 0) this.rooms.delete(roomId);
     return excluded.length > 0 ? excluded : undefined;
   }
+}
+
+/** Sends one relay event to one socket, as the event the protocol names for it. */
+export function emitRelayEvent(
+  socket: { emit(event: 'message:new' | 'message:updated', message: Message): unknown },
+  event: RelayEvent,
+): void {
+  socket.emit(event.kind === 'new' ? 'message:new' : 'message:updated', event.message);
 }

@@ -40,17 +40,29 @@ export function createEventHandlers(
       return {};
     },
 
-    // Protocol v1.1 message changes (issue 14): declared in the protocol's event map, not
-    // served yet; a clear refusal until they are.
-    'message:edit': () => notYet(),
-    'message:delete': () => notYet(),
-    'reaction:add': () => notYet(),
-    'reaction:remove': () => notYet(),
-  };
-}
+    // Protocol v1.1 message changes: the socket must have joined the room (as for sending);
+    // who may do what is checked inside the change (services/message-changes.ts).
+    'message:edit': async (socket, input) => {
+      requireJoined(socket, input.roomId, 'join the room before editing in it');
+      return { message: await services.messageChanges.edit(socket.data.user, input) };
+    },
 
-function notYet(): never {
-  throw new AppError('invalid_input', 'this server does not support message changes yet');
+    'message:delete': async (socket, input) => {
+      requireJoined(socket, input.roomId, 'join the room before deleting in it');
+      await services.messageChanges.delete(socket.data.user, input);
+      return {};
+    },
+
+    'reaction:add': async (socket, input) => {
+      requireJoined(socket, input.roomId, 'join the room before reacting in it');
+      return { message: await services.messageChanges.addReaction(socket.data.user, input) };
+    },
+
+    'reaction:remove': async (socket, input) => {
+      requireJoined(socket, input.roomId, 'join the room before reacting in it');
+      return { message: await services.messageChanges.removeReaction(socket.data.user, input) };
+    },
+  };
 }
 
 function requireJoined(socket: ChatSocket, roomId: string, message: string): void {

@@ -1,10 +1,10 @@
-import type { JoinRoomResult } from '@chat/shared';
+import { compareMessageIds, type JoinRoomResult } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import type { Metrics } from '../metrics';
 import type { Messaging } from '../services/messaging';
 import type { Rooms } from '../services/rooms';
 import { AckThen } from './ack-handler';
-import type { CatchUpTracker } from './catch-up';
+import { emitRelayEvent, type CatchUpTracker } from './catch-up';
 import type { ChatSocket } from './types';
 
 /**
@@ -116,7 +116,7 @@ export class RoomJoins {
       const held = this.catchUp.abort(roomId, socket.id);
       if (wasJoined) {
         // Still in the room: it must not lose the live messages held back during the failed read.
-        for (const message of held) socket.emit('message:new', message);
+        for (const event of held) emitRelayEvent(socket, event);
       } else {
         socket.data.chatRooms.delete(roomId);
         await socket.leave(roomId);
@@ -125,13 +125,15 @@ export class RoomJoins {
     }
     await this.refuseIfRemoved(socket, roomId);
     this.metrics.roomsJoined.inc();
-    // Live messages that came in during the read follow the ack, on the same socket, in order.
-    // `missed` holds the newest messages up to the read (capped at the old end only), so its last
-    // id is still the newest the socket has.
-    const floor = caughtUp.missed.at(-1)?.id ?? after;
-    return new AckThen({ room, ...caughtUp }, () => {
-      for (const message of this.catchUp.finish(roomId, socket.id, floor))
-        socket.emit('message:new', message);
+    // Live events that came in during the read follow the ack, on the same socket, in order.
+    // The read is one snapshot up to `asOf` in the room's order (messages and changes alike):
+    // `missed` holds the newest messages up to it (capped at the old end only) and every state
+    // it returned is as of it, so what is newer than `asOf` is all the socket still needs.
+    const { asOf, ...result } = caughtUp;
+    const floor = compareMessageIds(asOf, after) > 0 ? asOf : after;
+    return new AckThen({ room, ...result }, () => {
+      for (const event of this.catchUp.finish(roomId, socket.id, floor))
+        emitRelayEvent(socket, event);
     });
   }
 }

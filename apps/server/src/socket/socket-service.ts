@@ -96,6 +96,7 @@ export class SocketService {
     this.admission.attach(io);
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
+    backend.messageLog.onUpdate((update) => messages.relayUpdate(update));
     backend.eventBus.onEvent((event) => {
       if (event.type === 'presence') services.onlineList.changed();
       this.events.relay(event);

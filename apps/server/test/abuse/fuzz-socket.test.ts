@@ -395,7 +395,7 @@ describe('edge cases of the event API', () => {
       emit(event: string, ...args: unknown[]): void;
     };
     const answered: string[] = [];
-    for (const event of ['admin:kick', 'room:delete', 'message:edit', 'presence', 'error', '']) {
+    for (const event of ['admin:kick', 'room:delete', 'message:pin', 'presence', 'error', '']) {
       raw.emit(event, { roomId: publicRoom, userId: alice.user.id }, () => answered.push(event));
     }
     const ack = await emit(who.socket, 'room:leave', [{ roomId: 'x' }]);

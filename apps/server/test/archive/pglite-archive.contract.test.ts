@@ -23,7 +23,10 @@ describeArchiveContract('PGlite', {
   async create() {
     const database = new PgliteDatabase();
     await database.open(path.join(dataDir!.path, PGLITE_FOLDER));
-    expect(await migrate(pgliteDialect(database.pglite))).toEqual(['0001-messages']);
+    expect(await migrate(pgliteDialect(database.pglite))).toEqual([
+      '0001-messages',
+      '0002-versions',
+    ]);
     return new PostgresArchive(database, { close: () => database.close() });
   },
   async stop() {

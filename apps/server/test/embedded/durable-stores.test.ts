@@ -228,7 +228,8 @@ describe('the message log archives before it keeps', () => {
   /** An archive whose writes finish when the test says so. */
   function heldArchive() {
     const writes: { messages: Message[]; finish: (error?: Error) => void }[] = [];
-    const archive: Pick<Archive, 'writeBatch'> = {
+    const archive: Pick<Archive, 'writeBatch' | 'writeChanges'> = {
+      writeChanges: () => Promise.resolve(0),
       writeBatch: (messages) =>
         new Promise<number>((resolve, reject) => {
           writes.push({

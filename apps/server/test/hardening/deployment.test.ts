@@ -45,15 +45,17 @@ const servers = services.filter(([name]) => name.startsWith('server-'));
 const networksOf = (service: Service) =>
   Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {});
 
-test('Redis is on an internal network that only the servers share with it', () => {
-  const redisNetworks = networksOf(compose.services.redis!);
-  expect(redisNetworks.length).toBeGreaterThan(0);
-  for (const network of redisNetworks) {
-    expect(compose.networks[network]?.internal).toBe(true);
-    const members = services.filter(([, service]) => networksOf(service).includes(network));
-    expect(members.map(([name]) => name).sort()).toEqual(
-      ['redis', ...servers.map(([name]) => name)].sort(),
-    );
+test('Redis and PostgreSQL are on internal networks that only the servers and the archiver share with them', () => {
+  for (const store of ['redis', 'postgres']) {
+    const storeNetworks = networksOf(compose.services[store]!);
+    expect(storeNetworks.length).toBeGreaterThan(0);
+    for (const network of storeNetworks) {
+      expect(compose.networks[network]?.internal).toBe(true);
+      const members = services.filter(([, service]) => networksOf(service).includes(network));
+      expect(members.map(([name]) => name).sort()).toEqual(
+        [store, 'archiver', ...servers.map(([name]) => name)].sort(),
+      );
+    }
   }
   // Nothing but nginx is published; the web app reaches neither Redis nor the servers.
   for (const [name, service] of services)
@@ -87,7 +89,8 @@ test('the servers trust only the address nginx has on their network', () => {
 
 test('images are pinned to exact versions, Node on the current LTS (24)', () => {
   for (const [, service] of services) {
-    if (service.image) expect(service.image).toMatch(/^[a-z]+:\d+\.\d+\.\d+-alpine$/);
+    // PostgreSQL's releases are major.minor (17.6); the others' major.minor.patch.
+    if (service.image) expect(service.image).toMatch(/^[a-z]+:\d+\.\d+(\.\d+)?-alpine$/);
   }
   for (const file of ['deploy/server.Dockerfile', 'deploy/web.Dockerfile']) {
     const froms = [...read(file).matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);

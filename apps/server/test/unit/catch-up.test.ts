@@ -1,5 +1,4 @@
-import type { Message } from '@chat/shared';
-import { CatchUpTracker } from '../../src/socket/catch-up';
+import { CatchUpTracker, orderId, type RelayEvent } from '../../src/socket/catch-up';
 
 /*
  * The catch-up tracker decides, per relayed message, which sockets must not
@@ -7,14 +6,9 @@ import { CatchUpTracker } from '../../src/socket/catch-up';
  * duplicate or a gap for a reconnecting user.
  */
 
-const message = (id: string, roomId = 'r'): Message => ({
-  id,
-  roomId,
-  userId: 'u',
-  username: 'u',
-  text: id,
-  clientId: id,
-  createdAt: '',
+const message = (id: string, roomId = 'r'): RelayEvent => ({
+  kind: 'new',
+  message: { id, roomId, userId: 'u', username: 'u', text: id, clientId: id, createdAt: '' },
 });
 
 test('rooms with nobody catching up are broadcast to everybody', () => {
@@ -28,7 +22,7 @@ test('buffers live messages during the read and releases only those after what m
   // 5-0 was published before the read (so it is in missed); 6-0 after it.
   expect(tracker.socketsToSkip(message('5-0'))).toEqual(['s1']);
   expect(tracker.socketsToSkip(message('6-0'))).toEqual(['s1']);
-  expect(tracker.finish('r', 's1', '5-0').map((m) => m.id)).toEqual(['6-0']);
+  expect(tracker.finish('r', 's1', '5-0').map(orderId)).toEqual(['6-0']);
 });
 
 test('after the read, skips late copies of what the socket has, then stops tracking', () => {
@@ -59,5 +53,5 @@ test('compares ids numerically, not as strings', () => {
   tracker.begin('r', 's1');
   tracker.socketsToSkip(message('10-0'));
   // As strings '9-0' > '10-0'; as ids it is older, so 10-0 must still be released.
-  expect(tracker.finish('r', 's1', '9-0').map((m) => m.id)).toEqual(['10-0']);
+  expect(tracker.finish('r', 's1', '9-0').map(orderId)).toEqual(['10-0']);
 });

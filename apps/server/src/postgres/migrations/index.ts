@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { messages } from './0001-messages';
+import { versions } from './0002-versions';
 
 /**
  * Every migration, in the order they run: the name is recorded once applied,
@@ -7,4 +8,5 @@ import { messages } from './0001-messages';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-messages': messages,
+  '0002-versions': versions,
 };
