@@ -1,6 +1,9 @@
 import { compareMessageIds, type Room } from '@chat/shared';
 import type { Backend, RoomPage } from '../ports';
 
+/** The most rooms one list read asks for beyond the page, to step over hidden DMs. */
+const MARKS_PER_READ = 100;
+
 /** A DM its member hid, with the newest message id it had then. */
 export interface HiddenDm {
   room: Room;
@@ -49,15 +52,17 @@ export class HiddenDms {
    * RoomStore.listPrivateFor without the user's hidden DMs: up to `page.limit` rooms after
    * `page.after`, oldest first. Reads on past hidden ones until the page is full or the list
    * ends, so a page is short only at the end (the next page's cursor, taken from the last
-   * room shown, skips the hidden ones again).
+   * room shown, skips the hidden ones again). Each read asks for as many more rooms as there
+   * are marks (at most MARKS_PER_READ more), so one read is usually enough.
    */
   async visiblePrivateFor(userId: string, page: RoomPage): Promise<Room[]> {
     const marks = await this.backend.rooms.hiddenDms(userId);
     if (marks.size === 0) return this.backend.rooms.listPrivateFor(userId, page);
     const visible: Room[] = [];
+    const limit = page.limit + Math.min(marks.size, MARKS_PER_READ);
     let after = page.after;
     for (;;) {
-      const batch = await this.backend.rooms.listPrivateFor(userId, { after, limit: page.limit });
+      const batch = await this.backend.rooms.listPrivateFor(userId, { after, limit });
       const shown = await Promise.all(
         batch.map(async (room) => {
           const upTo = room.kind === 'dm' ? marks.get(room.id) : undefined;
@@ -66,7 +71,7 @@ export class HiddenDms {
       );
       visible.push(...batch.filter((_, index) => shown[index]));
       const last = batch.at(-1);
-      if (!last || batch.length < page.limit || visible.length >= page.limit)
+      if (!last || batch.length < limit || visible.length >= page.limit)
         return visible.slice(0, page.limit);
       after = { id: last.id, createdAtMs: Date.parse(last.createdAt) };
     }
