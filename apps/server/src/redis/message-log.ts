@@ -34,6 +34,8 @@ const CHANGE_NOT_FOUND = 0;
  * read and one script call). Contention on one message is people clicking: a handful at once.
  */
 const CHANGE_ATTEMPTS = 20;
+/** Two-step history reads tried before the one-script read (a trim raced the first ones). */
+const PAGE_ATTEMPTS = 3;
 /** Change index entries a catch-up looks at, at most (bounded work per rejoin). */
 const CHANGE_SCAN_MAX = 1000;
 
@@ -175,36 +177,71 @@ export class RedisMessageLog implements MessageLog {
   }
 
   /**
-   * One round trip, one script (lua/history-page.lua): XREVRANGE (or, `from: 'oldest'`,
-   * XRANGE) with COUNT limit + 1 (the one extra entry says whether more remain), the oldest
-   * retained id, and the page's current states (HMGET), in one snapshot, so `oldestRetained`
-   * is the stream's first entry as the page saw it and no state is missing to a concurrent
-   * trim. The stream entries are small (the author, mention ids), so Lua copies little; see
-   * docs/ARCHITECTURE.md "Message changes" for what it costs against the MULTI it replaces.
+   * Two round trips: one MULTI of XREVRANGE (or, `from: 'oldest'`, XRANGE) with COUNT limit + 1
+   * (the one extra entry says whether more remain) and `XRANGE - + COUNT 1` for the oldest
+   * retained id, in one transaction, so `oldestRetained` is the stream's first entry as the
+   * page saw it; then HMGET of the page's current states. A state trimmed away between the
+   * two (the entry has no text of its own) makes the page read again; after PAGE_ATTEMPTS,
+   * lua/history-page.lua reads it in one atomic step. Measured (docs/ARCHITECTURE.md
+   * "Message changes"): this costs Redis less than the one script, which copies every entry
+   * in and out of Lua, and less than v1's MULTI, whose entries held the whole message.
    */
   async list(roomId: string, { after, before, limit, from }: MessageRange): Promise<RetainedPage> {
+    const log = this.keys.roomLog(roomId);
     // Nothing lies before 0-0 (and Redis refuses the exclusive end `(0-0`): only the oldest.
     const empty = before !== undefined && compareMessageIds(before, '0-0') <= 0;
     const end = before === undefined ? '+' : `(${before}`;
     const start = after === undefined ? '-' : `(${after}`;
     const fromOldest = from === 'oldest';
-    const log = this.keys.roomLog(roomId);
-    if (empty) {
-      const oldest = (await redisCall(() =>
-        this.redis.xrange(log[0]!, '-', '+', 'COUNT', 1),
-      )) as StreamEntry[];
-      const result: RetainedPage = { messages: [], hasMore: false };
-      if (oldest[0]) result.oldestRetained = oldest[0][0];
-      return result;
+    for (let attempt = 0; attempt < PAGE_ATTEMPTS; attempt += 1) {
+      const transaction = this.redis.multi();
+      if (!empty) {
+        if (fromOldest) transaction.xrange(log[0]!, start, end, 'COUNT', limit + 1);
+        else transaction.xrevrange(log[0]!, end, start, 'COUNT', limit + 1);
+      }
+      transaction.xrange(log[0]!, '-', '+', 'COUNT', 1);
+      const replies = await redisCall(async () => {
+        const results = await transaction.exec();
+        if (!results) throw new Error('MULTI was aborted');
+        return results.map(([error, reply]) => {
+          if (error) throw error;
+          return reply as StreamEntry[];
+        });
+      });
+      const entries = empty ? [] : replies[0]!;
+      const oldest = replies.at(-1)![0]?.[0] ?? null;
+      const page = entries.slice(0, limit);
+      const states =
+        page.length === 0
+          ? []
+          : await redisCall(() => this.redis.hmget(log[1]!, ...page.map(([id]) => id)));
+      if (states.some((state, index) => state === null && !isLegacyEntry(page[index]!))) continue;
+      return this.toPage(roomId, page, states, entries.length > limit, fromOldest, oldest);
     }
     const [oldest, entries, states] = await redisCall(() =>
       this.scripts.historyPage(log, [start, end, limit + 1, fromOldest ? '1' : '0']),
     );
-    const page = entries
-      .slice(0, limit)
-      .map((entry, index) => currentMessage(roomId, entry, states[index]));
-    if (!fromOldest) page.reverse();
-    const result: RetainedPage = { messages: page, hasMore: entries.length > limit };
+    return this.toPage(
+      roomId,
+      entries.slice(0, limit),
+      states,
+      entries.length > limit,
+      fromOldest,
+      oldest,
+    );
+  }
+
+  private toPage(
+    roomId: string,
+    entries: StreamEntry[],
+    states: (string | null)[],
+    hasMore: boolean,
+    fromOldest: boolean,
+    oldest: string | null,
+  ): RetainedPage {
+    const messages = entries.map((entry, index) => currentMessage(roomId, entry, states[index]));
+    if (!fromOldest) messages.reverse();
+    const result: RetainedPage = { messages, hasMore };
     if (oldest) result.oldestRetained = oldest;
     return result;
   }
@@ -232,6 +269,12 @@ export function currentMessage(
   state: string | null | undefined,
 ): Message {
   return state ? (JSON.parse(state) as Message) : toMessage(roomId, entry);
+}
+
+/** An entry written before message changes holds the message itself (its `text` field). */
+function isLegacyEntry([, fields]: StreamEntry): boolean {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'text') return true;
+  return false;
 }
 
 /** A room stream entry written before message changes as the Message clients get. */

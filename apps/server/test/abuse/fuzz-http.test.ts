@@ -427,7 +427,7 @@ describe('every endpoint answers fuzzed requests as documented', () => {
             expect(ids).not.toContain(dmRoom);
             for (const room of rooms)
               expect(Object.keys(room).sort()).toEqual(
-                ['createdAt', 'createdBy', 'id', 'kind', 'name', 'unread'].sort(),
+                ['createdAt', 'createdBy', 'id', 'kind', 'mentions', 'name', 'unread'].sort(),
               );
           }
           if (path === '/api/presence') {

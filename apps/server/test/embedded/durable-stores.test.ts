@@ -212,7 +212,7 @@ describe('a change that could not be kept is undone, and rejects', () => {
     const readState = new EmbeddedReadStateStore(log, failing);
     await expect(readState.markRead('u-ann', 'r', own.message.id)).rejects.toThrow('disk full');
     expect(await readState.unreadCounts('u-ann', [{ id: 'r', kind: 'private' }], 10)).toEqual(
-      new Map([['r', 1]]),
+      new Map([['r', { unread: 1, mentions: 0 }]]),
     );
 
     const sessions = new EmbeddedSessionStore(Date.now, failing);

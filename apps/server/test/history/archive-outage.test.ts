@@ -173,7 +173,7 @@ test('a server that starts while PostgreSQL is down serves, logs one error, and 
     const ready = late.logLines
       .map((line) => JSON.parse(line) as { msg: string; applied?: string[] })
       .find((line) => line.msg === 'archive ready');
-    expect(ready?.applied).toEqual(['0001-messages']);
+    expect(ready?.applied).toEqual(['0001-messages', '0002-versions']);
     const page = await historyPage(url, user.token, roomId, { limit: 10 });
     expect(page.hasMore).toBe(false);
   } finally {
