@@ -1,6 +1,14 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { LIMITS, messageTextSchema, type ReplySnapshot, type User } from '@chat/shared';
 import { insertMention, mentionCandidates, mentionQuery, type MentionQuery } from '../lib/mentions';
 import { TypingSender } from '../lib/typing';
@@ -53,6 +61,8 @@ export function Composer({
   const [mention, setMention] = useState<MentionQuery | null>(null);
   const [activeMention, setActiveMention] = useState(0);
   const input = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once the text just set is in the field (after a mention is taken). */
+  const caretAfterUpdate = useRef<number | null>(null);
   const id = useId();
   const length = text.trim().length;
   const candidates = mention ? mentionCandidates(mentionable, mention.query, selfId) : [];
@@ -76,13 +86,21 @@ export function Composer({
     const node = input.current;
     if (!mention || !node) return;
     const result = insertMention(text, mention, node.selectionStart ?? text.length, user.username);
+    caretAfterUpdate.current = result.caret;
     setText(result.text);
     setMention(null);
-    requestAnimationFrame(() => {
-      node.focus();
-      node.setSelectionRange(result.caret, result.caret);
-    });
   };
+
+  // The caret goes after an inserted mention as soon as the new text is in the field, before
+  // the next key can land (a later callback would move it back under what was typed since).
+  useLayoutEffect(() => {
+    const node = input.current;
+    const caret = caretAfterUpdate.current;
+    if (!node || caret === null) return;
+    caretAfterUpdate.current = null;
+    node.focus();
+    node.setSelectionRange(caret, caret);
+  }, [text]);
 
   const [typing] = useState(() => new TypingSender());
   // Leaving the room (the composer is per room) ends the typing state.

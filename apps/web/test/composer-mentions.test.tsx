@@ -49,6 +49,19 @@ describe('the composer with @mentions', () => {
     expect(screen.queryByTestId('mention-suggestions')).toBeNull();
   });
 
+  it('puts the caret right after a mention taken mid-text, at once (before the next key)', () => {
+    // A regression: the caret was moved in a later frame, so keys typed at once landed before it.
+    const { input } = composer();
+    const value = 'hi @bo and more';
+    fireEvent.change(input, { target: { value } });
+    input.setSelectionRange(6, 6);
+    fireEvent.select(input);
+    expect(screen.getByTestId('mention-suggestions')).toBeTruthy();
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(input.value).toBe('hi @bob and more');
+    expect(input.selectionStart).toBe('hi @bob '.length);
+  });
+
   it('closes the offer with Escape; then Enter sends as usual', () => {
     const { props, input, type } = composer();
     type('@al');
