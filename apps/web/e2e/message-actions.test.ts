@@ -255,6 +255,31 @@ describe('message actions between two browsers', () => {
         await alice.page.getByTestId('open-members').click();
       },
     );
+    await alice.page.keyboard.press('Escape');
+    await alice.page.getByTestId('members-panel').waitFor({ state: 'detached' });
+  });
+
+  it('hides a DM from its panel; a new message brings it back with its unread count', async () => {
+    await bob.page.getByTestId('new-dm').click();
+    await bob.page.getByTestId('start-dm-username').fill('alice');
+    await bob.page.getByTestId('start-dm-submit').click();
+    await bob.page.locator('[data-testid="room-view"][data-joined="true"]').waitFor();
+    await bob.page.getByTestId('open-members').click();
+    await bob.page.getByTestId('members-leave').click();
+    await bob.page.getByTestId('confirm-leave-confirm').click();
+    const dm = roomItem(bob.page, 'alice, bob');
+    await dm.waitFor({ state: 'detached' });
+    await bob.page
+      .getByTestId('room-notice')
+      .filter({ hasText: 'hidden until a new message arrives' })
+      .waitFor();
+
+    // Alice writes in the DM: it is back in Bob's list, counted.
+    await openRoom(alice.page, 'alice, bob');
+    await send(alice.page, 'still there?');
+    await dm.getByTestId('unread-badge').filter({ hasText: '1' }).waitFor();
+    await openRoom(bob.page, 'alice, bob');
+    await sentMessage(bob.page, 'still there?');
   });
 });
 
