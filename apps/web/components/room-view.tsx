@@ -83,7 +83,8 @@ export function RoomView({
     () => ({
       self,
       names,
-      roomOwner: room.createdBy === self.id,
+      // The creator of a room may delete anyone's message in it; a DM has no such creator.
+      roomOwner: room.kind !== 'dm' && room.createdBy === self.id,
       toggleReaction,
       addReaction,
       reply: (message: Message) => setReplyTo(replySnapshot(message)),
@@ -96,7 +97,17 @@ export function RoomView({
       remove,
       showMessage,
     }),
-    [self, names, room.createdBy, toggleReaction, addReaction, edit, remove, showMessage],
+    [
+      self,
+      names,
+      room.kind,
+      room.createdBy,
+      toggleReaction,
+      addReaction,
+      edit,
+      remove,
+      showMessage,
+    ],
   );
 
   // Up arrow in the empty composer: one's last message that is not deleted.
