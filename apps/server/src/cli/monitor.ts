@@ -98,7 +98,9 @@ async function print(
         `(not a chat message: ${envelope.invalid}) ${payload.slice(0, 120)}`,
       );
     const { message, origin } = envelope;
-    return printMessage(time, message, origin, await kinds.of(message.roomId));
+    // Protocol v1.1: a change travels the same channel, with its own id in the room's order.
+    const changeId = envelope.kind === 'updated' ? envelope.changeId : undefined;
+    return printMessage(time, message, origin, await kinds.of(message.roomId), changeId);
   }
   let parsed: ClusterEvent;
   try {
@@ -114,12 +116,14 @@ function printMessage(
   message: Message,
   origin: string,
   kind: RoomKind | 'unknown',
+  changeId?: string,
 ): void {
-  const lag = Date.now() - messageIdTime(message.id);
+  const lag = Date.now() - messageIdTime(changeId ?? message.id);
+  const change = changeId === undefined ? '' : `, change ${changeId}`;
   line(
     time,
-    'message',
-    `${mark(kind)}room ${short(message.roomId)}  ${message.username}: ${JSON.stringify(message.text)}  [id ${message.id}, from ${origin}, lag ${lag} ms]`,
+    changeId === undefined ? 'message' : 'updated',
+    `${mark(kind)}room ${short(message.roomId)}  ${message.username}: ${JSON.stringify(message.text)}  [id ${message.id}${change}, from ${origin}, lag ${lag} ms]`,
   );
 }
 

@@ -235,7 +235,8 @@ export class EmbeddedMessageLog implements MessageLog {
       const replies = shown
         ? (changes.replies.get(request.messageId) ?? [])
             .map((id) => this.find(request.roomId, id))
-            .filter((reply): reply is Message => reply !== undefined)
+            // A deleted reply is a tombstone: it shows nothing, its snapshot included.
+            .filter((reply): reply is Message => reply !== undefined && !reply.deleted)
             .map((reply) => ({ ...reply, replyTo: replySnapshot(next) }))
         : [];
       const states = [next, ...replies];

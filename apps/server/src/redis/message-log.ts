@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
+import { AppError } from '../chat/app-error';
 import { replySnapshot } from '../chat/message-changes';
 import type {
   AppendRequest,
@@ -52,6 +53,8 @@ const CHANGE_SCAN_MAX = 1000;
 export class RedisMessageLog implements MessageLog {
   private messageHandler: (message: Message) => void = () => {};
   private updateHandler: (update: MessageUpdate) => void = () => {};
+  /** Per `roomId messageId`: the settling of the last change queued on this instance. */
+  private readonly changing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
@@ -116,9 +119,24 @@ export class RedisMessageLog implements MessageLog {
    * Optimistic: reads the message's state (HGET), computes the next one in the instance
    * (request.next, the rules of chat/message-changes.ts), and stores it with
    * lua/message-change.lua only if the state is still the one it read; else reads again.
-   * Two round trips a change, and one more per lost race.
+   * Two round trips a change, and one more per lost race. Changes of one message are queued
+   * per instance, so races are only between instances (a burst of 24 edits from one socket
+   * once ran out of attempts, racing itself).
    */
   async change(request: ChangeRequest): Promise<ChangeResult> {
+    // One change of a message at a time per instance: its own changes never race each other,
+    // so a lost race means another instance changed the message (at most one per instance).
+    const key = `${request.roomId} ${request.messageId}`;
+    const turn = (this.changing.get(key) ?? Promise.resolve()).then(() => this.changeNow(request));
+    const settled = turn.catch(() => undefined);
+    this.changing.set(key, settled);
+    void settled.then(() => {
+      if (this.changing.get(key) === settled) this.changing.delete(key);
+    });
+    return turn;
+  }
+
+  private async changeNow(request: ChangeRequest): Promise<ChangeResult> {
     const { roomId, messageId } = request;
     const log = this.keys.roomLog(roomId);
     for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt += 1) {
@@ -153,7 +171,10 @@ export class RedisMessageLog implements MessageLog {
         return { status: 'changed', message: next, changeId: changeId! };
       if (status === CHANGE_NOT_FOUND) return { status: 'not_found' };
     }
-    throw new Error(`message ${messageId} changed ${CHANGE_ATTEMPTS} times while being changed`);
+    throw new AppError(
+      'unavailable',
+      'this message is being changed by many people at once; try again',
+    );
   }
 
   /** One script call (lua/catch-up.lua): missed messages, changed ones and the point read, one snapshot. */

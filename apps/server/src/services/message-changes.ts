@@ -34,11 +34,15 @@ export class MessageChanges {
     });
   }
 
-  /** The author, or the room's creator, deletes: a tombstone stays, its text is gone. */
+  /**
+   * The author, or the creator of the (public or private) room, deletes: a tombstone stays,
+   * its text is gone.
+   */
   async delete(user: User, input: { roomId: string; messageId: string }): Promise<void> {
     await this.charge(user, 'messageChange', 'edits and deletes');
     const room = await this.backend.rooms.get(input.roomId);
-    const isRoomCreator = room?.createdBy === user.id;
+    // In a DM the "creator" is only whoever opened it first: there, each deletes their own.
+    const isRoomCreator = room !== null && room.kind !== 'dm' && room.createdBy === user.id;
     await this.apply({
       roomId: input.roomId,
       messageId: input.messageId,

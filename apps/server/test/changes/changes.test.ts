@@ -367,6 +367,51 @@ describe.each(topologies())('%s', (_name, topology) => {
     for (const room of body.rooms) expect(typeof room.mentions).toBe('number');
   });
 
+  test("a deleted reply stays a bare tombstone when its original changes; in a DM its opener may not delete the other's messages", async () => {
+    const alice = await userOn(0);
+    const bob = await userOn(1);
+    const roomId = await createRoom(cluster.url(0), alice.token);
+    await join(alice.socket, roomId);
+    await join(bob.socket, roomId);
+    const original = await send(alice.socket, roomId, 'original');
+    const reply = await ok(bob.socket, 'message:send', {
+      roomId,
+      text: 'reply',
+      clientId: 'gone-reply',
+      replyTo: original.id,
+    });
+    await ok(bob.socket, 'message:delete', { roomId, messageId: reply.message!.id });
+    await ok(alice.socket, 'message:edit', { roomId, messageId: original.id, text: 'edited' });
+    const [, tombstone] = await history(bob.token, roomId);
+    expect(tombstone).toEqual({
+      id: reply.message!.id,
+      roomId,
+      userId: bob.user.id,
+      username: bob.user.username,
+      clientId: 'gone-reply',
+      createdAt: reply.message!.createdAt,
+      text: '',
+      deleted: true,
+    });
+
+    const dm = await http<{ room: { id: string } }>(cluster.url(0), 'POST', '/api/dms', {
+      token: alice.token,
+      body: { username: bob.user.username },
+    });
+    const dmId = dm.body.room.id;
+    await join(alice.socket, dmId);
+    await join(bob.socket, dmId);
+    const fromBob = await send(bob.socket, dmId, 'mine');
+    expect(
+      await call(alice.socket, 'message:delete', { roomId: dmId, messageId: fromBob.id }),
+    ).toEqual(refused('forbidden'));
+    expect(
+      await call(bob.socket, 'message:delete', { roomId: dmId, messageId: fromBob.id }),
+    ).toEqual({
+      ok: true,
+    });
+  });
+
   test('a retried send after an edit or a delete answers the current state', async () => {
     const alice = await userOn(0);
     const roomId = await createRoom(cluster.url(0), alice.token);

@@ -120,7 +120,7 @@ describe.each(implementations)('%s MessageLog', (name, make) => {
   test('concurrent changes of one message all count: none is lost to another', async () => {
     const roomId = randomUUID();
     const message = await append(roomId, 'hot');
-    const users = Array.from({ length: 12 }, (_, i) => `reactor-${i}`);
+    const users = Array.from({ length: 40 }, (_, i) => `reactor-${i}`);
     const results = await Promise.all(users.map((userId) => react(roomId, message.id, userId)));
     expect(results.every((result) => result.status === 'changed')).toBe(true);
     const [current] = (await backend.messageLog.list(roomId, { limit: 1 })).messages;

@@ -52,8 +52,9 @@ if ARGV[6] ~= '' then
     local snapshot = cjson.decode(ARGV[6])
     for reply in string.gmatch(replies, '%S+') do
       local state = redis.call('HGET', log[2], reply)
-      if state then
-        local message = cjson.decode(state)
+      local message = state and cjson.decode(state)
+      -- A deleted reply is a tombstone: it shows nothing, its snapshot included.
+      if message and not message.deleted then
         message.replyTo = snapshot
         state = cjson.encode(message)
         redis.call('HSET', log[2], reply, state)
