@@ -124,7 +124,9 @@ export function MembersPanel({
           >
             <PresenceDot online={isOnline(member)} />
             <span className="min-w-0 truncate">{member.username}</span>
-            {member.id === self.id && <span className="text-xs text-zinc-400">(you)</span>}
+            {member.id === self.id && (
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">(you)</span>
+            )}
             <span className="sr-only">{isOnline(member) ? '(online)' : '(offline)'}</span>
           </li>
         ))}

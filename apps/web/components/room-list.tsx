@@ -135,7 +135,7 @@ function RoomButton({
         <>
           <span
             aria-hidden="true"
-            className="ml-1 min-w-5 shrink-0 rounded-full bg-sky-600 px-1.5 py-0.5 text-center text-[11px] leading-none font-bold text-white dark:bg-sky-500"
+            className="ml-auto min-w-5 shrink-0 rounded-full bg-sky-600 px-1.5 py-0.5 text-center text-[11px] leading-none font-bold text-white dark:bg-sky-500"
             data-testid="unread-badge"
           >
             {badgeLabel(unread)}

@@ -88,7 +88,8 @@ export type MentionSegment =
 /**
  * `text` split at the `@name` tokens whose name (case-insensitive) is one of
  * `names` (the mentioned users the app knows by name); `selfName` marks the
- * reader's. One text segment when there is nothing to highlight. Linear in
+ * reader's. One text segment when there is nothing to highlight, or when the
+ * text around the mentions holds formatting marks (see the end). Linear in
  * the text's length.
  */
 export function mentionSegments(
@@ -96,11 +97,14 @@ export function mentionSegments(
   names: ReadonlySet<string>,
   selfName: string,
 ): MentionSegment[] {
-  if (names.size === 0 || !text.includes('@')) return [{ kind: 'text', text }];
+  const whole: MentionSegment[] = [{ kind: 'text', text }];
+  if (names.size === 0 || !text.includes('@')) return whole;
   const segments: MentionSegment[] = [];
   const self = selfName.toLowerCase();
   let plainFrom = 0;
-  const pattern = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]+)/g;
+  // As typed in the composer: at the start, or after white space, a bracket or a quote (so
+  // never inside a URL or an e-mail address).
+  const pattern = /(^|[\s([{"'])@([A-Za-z0-9_.-]+)/g;
   for (const match of text.matchAll(pattern)) {
     const name = (match[2] as string).replace(/[.-]+$/, '');
     const lower = name.toLowerCase();
@@ -110,7 +114,13 @@ export function mentionSegments(
     segments.push({ kind: 'mention', text: `@${name}`, self: lower === self });
     plainFrom = start + 1 + name.length;
   }
-  if (segments.length === 0) return [{ kind: 'text', text }];
+  if (segments.length === 0) return whole;
   if (plainFrom < text.length) segments.push({ kind: 'text', text: text.slice(plainFrom) });
-  return segments;
+  // Each piece of text is formatted on its own (MessageText): where a piece holds a formatting
+  // mark (a `**bold**` or a code span around a mention), splitting could break the formatting,
+  // so the text stays whole and unhighlighted (the message is still marked as mentioning).
+  const splitsFormatting = segments.some(
+    (segment) => segment.kind === 'text' && /[*_`~]/.test(segment.text),
+  );
+  return splitsFormatting ? whole : segments;
 }

@@ -73,6 +73,16 @@ describe('mentionSegments', () => {
     ]);
   });
 
+  it('never splits a URL, nor formatting around a mention (the text then stays whole)', () => {
+    const names = new Set(['bob']);
+    const url = 'see https://example.com/@bob now';
+    expect(mentionSegments(url, names, 'x')).toEqual([{ kind: 'text', text: url }]);
+    for (const text of ['**hi @bob**', '`@bob`', '_hey @bob_'])
+      expect(mentionSegments(text, names, 'x')).toEqual([{ kind: 'text', text }]);
+    // Brackets around a mention are no formatting.
+    expect(mentionSegments('(@bob) ok', names, 'x')).toHaveLength(3);
+  });
+
   it('keeps a sentence stop out of the name, and gives one segment when nothing is mentioned', () => {
     expect(mentionSegments('thanks @bob.', new Set(['bob']), 'x')).toEqual([
       { kind: 'text', text: 'thanks ' },
