@@ -31,9 +31,9 @@ const FULL: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'medium
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
- * One message. The text is React text nodes (and <a> elements for links)
- * inside a pre-wrap block: it is never parsed as HTML, and its line breaks
- * show as written.
+ * One message. The text is React text nodes and elements (its formatting and
+ * links: MessageText) inside a pre-wrap block: it is never parsed as HTML, and
+ * its line breaks show as written.
  *
  * A stored message is focusable; its actions (MessageToolbar) show on hover,
  * on keyboard focus (Tab from the message enters them, Enter moves there,
@@ -191,12 +191,12 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
               This message was deleted
             </p>
           ) : (
-            <p
-              className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
+            <div
+              className={`min-w-0 rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
                 own
-                  ? `bg-sky-600 text-white dark:bg-sky-700 ${startsGroup ? 'rounded-tr-md' : ''}`
+                  ? `bg-sky-700 ${status === 'pending' ? 'text-sky-100' : 'text-white'} ${startsGroup ? 'rounded-tr-md' : ''}`
                   : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
-              } ${status === 'pending' ? 'opacity-60' : ''} ${
+              } ${
                 status === 'failed'
                   ? 'ring-2 ring-red-500'
                   : focused
@@ -213,7 +213,7 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
                 mentioned={mentioned}
                 selfName={self?.username ?? ''}
               />
-            </p>
+            </div>
           )}
           {stored?.editedAt && !deleted && !editing && (
             <span
@@ -239,7 +239,7 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
           <time
             dateTime={message.createdAt}
             title={full}
-            className="shrink-0 text-[10px] text-zinc-400 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-500"
+            className="shrink-0 text-[10px] text-zinc-500 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 dark:text-zinc-400"
             data-testid="message-time"
           >
             {time}
