@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { User } from '@chat/shared';
 import { buildTimeline, type TimelineRow } from '../lib/timeline-rows';
-import { hasOlder, isLoaded, shownMessages, type Timeline } from '../lib/timeline-state';
+import { displayedMessages, hasOlder, isLoaded, type Timeline } from '../lib/timeline-state';
 import { MessageItem } from './message-item';
 import { focusRing, secondaryButtonClass } from './ui';
 
@@ -16,6 +16,8 @@ interface Props {
   /** Leaves the window for the live end. */
   onJumpToLatest: () => void;
   onRetry: (clientId: string) => void;
+  /** The message shown as an editor, if any. */
+  editingId?: string | null;
 }
 
 /** How close to the bottom (px) still counts as "at the bottom": new messages keep it there. */
@@ -51,8 +53,9 @@ export function MessageTimeline({
   onLoadNewer,
   onJumpToLatest,
   onRetry,
+  editingId = null,
 }: Props) {
-  const shown = useMemo(() => shownMessages(timeline), [timeline]);
+  const shown = useMemo(() => displayedMessages(timeline), [timeline]);
   const rows = useMemo(() => buildTimeline(shown, { selfId: self.id }), [shown, self.id]);
   const scroller = useRef<HTMLDivElement>(null);
   /** Mirrors `atBottom` for effects and observers. */
@@ -247,6 +250,11 @@ export function MessageTimeline({
                   focusId !== null &&
                   row.entry.status === 'sent' &&
                   row.entry.message.id === focusId
+                }
+                editing={
+                  editingId !== null &&
+                  row.entry.status === 'sent' &&
+                  row.entry.message.id === editingId
                 }
                 onRetry={onRetry}
               />

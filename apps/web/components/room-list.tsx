@@ -1,7 +1,7 @@
 import type { RoomKind } from '@chat/shared';
 import { isOnline, type OnlineUsers } from '../lib/presence';
 import { dmPartner, roomDisplayName, type ListedRoom, type RoomSections } from '../lib/room-list';
-import { badgeLabel, unreadCount, type UnreadState } from '../lib/unread';
+import { badgeLabel, mentionCount, unreadCount, type UnreadState } from '../lib/unread';
 import { PresenceDot } from './presence-dot';
 import { focusRing } from './ui';
 
@@ -51,6 +51,7 @@ export function RoomList({
                       name={roomDisplayName(room, selfUsername)}
                       active={room.id === activeRoomId}
                       unread={room.id === activeRoomId ? 0 : unreadCount(unread, room.id)}
+                      mentions={room.id === activeRoomId ? 0 : mentionCount(unread, room.id)}
                       partnerOnline={partner === null ? null : isOnline(online, partner)}
                       onSelect={onSelect}
                     />
@@ -70,6 +71,7 @@ function RoomButton({
   name,
   active,
   unread,
+  mentions,
   partnerOnline,
   onSelect,
 }: {
@@ -77,6 +79,8 @@ function RoomButton({
   name: string;
   active: boolean;
   unread: number;
+  /** Unread messages that mention the reader (Protocol v1.1): a badge of its own. */
+  mentions: number;
   /** DMs: whether the other person is online. */
   partnerOnline: boolean | null;
   onSelect: (roomId: string) => void;
@@ -91,6 +95,7 @@ function RoomButton({
       data-room-name={room.name}
       data-room-kind={room.kind}
       data-unread={unread}
+      data-mentions={mentions}
       className={`flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm ${focusRing} ${
         active
           ? 'bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900/50 dark:text-sky-100'
@@ -110,6 +115,21 @@ function RoomButton({
       {room.kind === 'private' && <span className="sr-only">(private)</span>}
       {partnerOnline !== null && (
         <span className="sr-only">{partnerOnline ? '(online)' : '(offline)'}</span>
+      )}
+      {mentions > 0 && (
+        <>
+          <span
+            aria-hidden="true"
+            className="ml-auto min-w-5 shrink-0 rounded-full bg-amber-500 px-1.5 py-0.5 text-center text-[11px] leading-none font-bold text-zinc-950 dark:bg-amber-400"
+            data-testid="mention-badge"
+            title={`${mentions} unread ${mentions === 1 ? 'mention' : 'mentions'}`}
+          >
+            @{badgeLabel(mentions)}
+          </span>
+          <span className="sr-only">
+            , {badgeLabel(mentions)} {mentions === 1 ? 'mention' : 'mentions'}
+          </span>
+        </>
       )}
       {unread > 0 && (
         <>

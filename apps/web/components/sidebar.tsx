@@ -6,6 +6,7 @@ import type { RoomsState } from '../hooks/use-rooms';
 import type { OnlineUsers as OnlineList } from '../lib/presence';
 import { groupRooms } from '../lib/room-list';
 import type { UnreadState } from '../lib/unread';
+import { NotificationsToggle } from './notifications-toggle';
 import { OnlineUsers } from './online-users';
 import { RoomList } from './room-list';
 import { alertClass, focusRing, secondaryButtonClass } from './ui';
@@ -77,6 +78,7 @@ export function Sidebar({
           />
         )}
         <OnlineUsers online={online} self={user} live={live} onMessage={onMessageUser} />
+        <NotificationsToggle />
       </div>
     </div>
   );

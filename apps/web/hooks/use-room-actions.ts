@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
+import type { ReplySnapshot } from '@chat/shared';
 import { emitTyping, type ChatSocket } from '../lib/socket';
 import type { TimelineStore } from '../lib/timelines';
 
@@ -11,8 +12,17 @@ export interface RoomActions {
   loadNewer: () => void;
   /** Back to the live end of a room opened at a message. */
   jumpToLatest: () => void;
-  send: (text: string) => void;
+  /** Sends a message; `replyTo`: the message it answers. */
+  send: (text: string, replyTo?: ReplySnapshot) => void;
   retry: (clientId: string) => void;
+  /** Protocol v1.1 changes, optimistic (see TimelineStore). */
+  edit: (messageId: string, text: string) => void;
+  remove: (messageId: string) => void;
+  toggleReaction: (messageId: string, emoji: string) => void;
+  addReaction: (messageId: string, emoji: string) => void;
+  dismissChangeError: () => void;
+  /** Shows a message of the room (a reply's original): scrolled to and highlighted. */
+  showMessage: (messageId: string) => void;
   /** Tells the room the user is typing (or stopped); only while it is joined and connected. */
   sendTyping: (typing: boolean) => void;
 }
@@ -33,9 +43,32 @@ export function useRoomActions(
     if (roomId) store.jumpToLatest(roomId);
   }, [store, roomId]);
   const send = useCallback(
-    (text: string) => {
-      if (roomId) store.send(roomId, text);
+    (text: string, replyTo?: ReplySnapshot) => {
+      if (roomId) store.send(roomId, text, replyTo);
     },
+    [store, roomId],
+  );
+  const changes = useMemo(
+    () => ({
+      edit: (messageId: string, text: string) => {
+        if (roomId) store.edit(roomId, messageId, text);
+      },
+      remove: (messageId: string) => {
+        if (roomId) store.remove(roomId, messageId);
+      },
+      toggleReaction: (messageId: string, emoji: string) => {
+        if (roomId) store.toggleReaction(roomId, messageId, emoji);
+      },
+      addReaction: (messageId: string, emoji: string) => {
+        if (roomId) store.addReaction(roomId, messageId, emoji);
+      },
+      dismissChangeError: () => {
+        if (roomId) store.dismissChangeError(roomId);
+      },
+      showMessage: (messageId: string) => {
+        if (roomId) void store.openAt(roomId, messageId);
+      },
+    }),
     [store, roomId],
   );
   const retry = useCallback(
@@ -51,5 +84,5 @@ export function useRoomActions(
     },
     [store, socket, roomId],
   );
-  return { loadOlder, loadNewer, jumpToLatest, send, retry, sendTyping };
+  return { loadOlder, loadNewer, jumpToLatest, send, retry, sendTyping, ...changes };
 }

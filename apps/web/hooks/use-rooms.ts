@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CreateRoomBody, Room, RoomSummary } from '@chat/shared';
 import { errorMessage, type ApiClient } from '../lib/api';
-import { upsertRooms, type ListedRoom } from '../lib/room-list';
+import { removeRoom, upsertRooms, type ListedRoom } from '../lib/room-list';
 import type { ChatSocket } from '../lib/socket';
 
 export interface RoomsState {
@@ -18,6 +18,8 @@ export interface RoomsState {
   openDm: (username: string) => Promise<Room>;
   /** Adds `username` to a private room; throws an ApiError on failure. */
   addMember: (roomId: string, username: string) => Promise<void>;
+  /** Protocol v1.1: leaves a private room (hides a DM) and drops it from the list; throws on failure. */
+  leaveRoom: (roomId: string) => Promise<void>;
   reload: () => void;
 }
 
@@ -36,6 +38,8 @@ export interface Summaries {
  * The rooms the user can see: GET /api/rooms, kept current by `room:created`
  * (public rooms) and `room:added` (private rooms and DMs the user joins), and
  * fetched again on every connect to catch up on events missed meanwhile.
+ * A room the user leaves, or is removed from (`room:removed`, Protocol v1.1),
+ * leaves the list; a hidden DM comes back with `room:added` or the next fetch.
  */
 export function useRooms(api: ApiClient, socket: ChatSocket): RoomsState {
   const [rooms, setRooms] = useState<readonly ListedRoom[]>([]);
@@ -71,6 +75,8 @@ export function useRooms(api: ApiClient, socket: ChatSocket): RoomsState {
 
   useEffect(() => {
     const onRoom = (room: Room) => setRooms((current) => upsertRooms(current, [room]));
+    const onRemoved = ({ roomId }: { roomId: string }) =>
+      setRooms((current) => removeRoom(current, roomId));
     // Every (re)connect: rooms created while the socket was not listening.
     const onConnect = () => {
       replaceWanted.current = true;
@@ -78,10 +84,12 @@ export function useRooms(api: ApiClient, socket: ChatSocket): RoomsState {
     };
     socket.on('room:created', onRoom);
     socket.on('room:added', onRoom);
+    socket.on('room:removed', onRemoved);
     socket.on('connect', onConnect);
     return () => {
       socket.off('room:created', onRoom);
       socket.off('room:added', onRoom);
+      socket.off('room:removed', onRemoved);
       socket.off('connect', onConnect);
     };
   }, [socket]);
@@ -109,7 +117,15 @@ export function useRooms(api: ApiClient, socket: ChatSocket): RoomsState {
     [api],
   );
 
+  const leaveRoom = useCallback(
+    async (roomId: string) => {
+      await api.leaveRoom(roomId);
+      setRooms((current) => removeRoom(current, roomId));
+    },
+    [api],
+  );
+
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
-  return { rooms, summaries, loading, error, createRoom, openDm, addMember, reload };
+  return { rooms, summaries, loading, error, createRoom, openDm, addMember, leaveRoom, reload };
 }

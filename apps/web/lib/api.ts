@@ -10,6 +10,7 @@ import {
   type HistoryQuery,
   type HistoryResponse,
   type MeResponse,
+  type MembersResponse,
   type PresenceResponse,
   type RoomResponse,
   type RoomsResponse,
@@ -158,6 +159,12 @@ export function createApiClient(options: ApiClientOptions) {
     /** Adds `username` to a private room (204, also when already a member). */
     addMember: (roomId: string, body: AddMemberBody) =>
       request<void>('POST', `/api/rooms/${encodeURIComponent(roomId)}/members`, { body }),
+    /** Protocol v1.1: who is in a private room or DM (its members only may ask). */
+    members: (roomId: string) =>
+      request<MembersResponse>('GET', `/api/rooms/${encodeURIComponent(roomId)}/members`),
+    /** Protocol v1.1: leaves a private room, or hides a DM until its next message (204). */
+    leaveRoom: (roomId: string) =>
+      request<void>('POST', `/api/rooms/${encodeURIComponent(roomId)}/leave`),
     /** The one DM room with `username`, created on the first call. */
     openDm: (body: CreateDmBody) => request<RoomResponse>('POST', '/api/dms', { body }),
     presence: () => request<PresenceResponse>('GET', '/api/presence'),

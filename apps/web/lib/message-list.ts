@@ -1,4 +1,4 @@
-import { compareMessageIds, type ErrorBody, type Message } from '@chat/shared';
+import { compareMessageIds, type ErrorBody, type Message, type ReplySnapshot } from '@chat/shared';
 
 /*
  * One room's messages, as pure functions over an immutable value.
@@ -31,6 +31,8 @@ export interface LocalMessage {
   status: LocalStatus;
   /** Why the last attempt failed (status 'failed'). */
   error?: ErrorBody;
+  /** Protocol v1.1: the message it answers, as it was when the reply was written. */
+  replyTo?: ReplySnapshot;
 }
 
 export interface MessageList {

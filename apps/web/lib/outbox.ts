@@ -1,4 +1,4 @@
-import type { ErrorBody, User } from '@chat/shared';
+import type { ErrorBody, ReplySnapshot, User } from '@chat/shared';
 import { newClientId } from './client-id';
 import {
   addLocal,
@@ -64,8 +64,11 @@ export class Outbox {
     if (this.socket === socket) this.socket = null;
   }
 
-  /** Sends `text` (already validated) to the room, optimistically: it shows pending at once. */
-  send(roomId: string, text: string): void {
+  /**
+   * Sends `text` (already validated) to the room, optimistically: it shows pending at once.
+   * `replyTo` (Protocol v1.1): what it answers, quoted while pending; only its id is sent.
+   */
+  send(roomId: string, text: string, replyTo?: ReplySnapshot): void {
     const message: LocalMessage = {
       clientId: newClientId(),
       roomId,
@@ -74,6 +77,7 @@ export class Outbox {
       text: text.trim(),
       createdAt: new Date().toISOString(),
       status: 'pending',
+      ...(replyTo ? { replyTo } : {}),
     };
     this.state.update(roomId, (t) => ({ ...t, messages: addLocal(t.messages, message) }));
     this.flush(roomId);
@@ -107,7 +111,13 @@ export class Outbox {
     const connection = this.connection;
     this.sending.add(roomId);
     try {
-      const ack = await emitSend(socket, { roomId, text: message.text, clientId });
+      const { text, replyTo } = message;
+      const ack = await emitSend(socket, {
+        roomId,
+        text,
+        clientId,
+        ...(replyTo ? { replyTo: replyTo.id } : {}),
+      });
       if (connection !== this.connection) {
         // Answered across a reconnect: keep what it confirms; the rejoin resends the rest.
         if (ack.ok) this.state.receive([ack.message]);

@@ -3,8 +3,8 @@ import type { Room, RoomKind, RoomSummary } from '@chat/shared';
 /*
  * The sidebar's rooms, as pure functions. `GET /api/rooms` gives summaries
  * (with the unread count extension); `room:created`, `room:added` and
- * `POST /api/rooms` give plain rooms. Rooms are never deleted, so merging is
- * an upsert by id.
+ * `POST /api/rooms` give plain rooms. Merging is an upsert by id; a room the
+ * user left or was removed from (Protocol v1.1) is taken out by `removeRoom`.
  */
 
 export type ListedRoom = Room & Partial<Pick<RoomSummary, 'unread'>>;
@@ -30,6 +30,11 @@ export function upsertRooms(
     changed = true;
   }
   return changed ? [...byId.values()] : list;
+}
+
+/** The list without room `roomId`; the same list when it is not there. */
+export function removeRoom(list: readonly ListedRoom[], roomId: string): readonly ListedRoom[] {
+  return list.some((room) => room.id === roomId) ? list.filter((room) => room.id !== roomId) : list;
 }
 
 /** Rooms by kind, each section sorted by display name. */

@@ -100,9 +100,17 @@ export class RoomSubscriptions {
   }
 
   /**
-   * Joins the listed rooms for their live events (at most MAX_WATCHED_ROOMS).
-   * Rooms are never deleted, so the set only grows.
+   * The user left the room or was removed from it (Protocol v1.1): it is not
+   * joined again on reconnect, and a join on its way is ignored. Watching it
+   * again (it is listed again, e.g. a hidden DM with a new message) joins it.
    */
+  forget(roomId: string): void {
+    this.opened.delete(roomId);
+    this.watched.delete(roomId);
+    this.clearRetry(roomId);
+  }
+
+  /** Joins the listed rooms for their live events (at most MAX_WATCHED_ROOMS). */
   watch(roomIds: readonly string[]): void {
     for (const roomId of roomIds) {
       if (this.watched.has(roomId)) continue;

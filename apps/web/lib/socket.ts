@@ -2,6 +2,10 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
   ClientToServerEvents,
+  DeleteMessagePayload,
+  EditMessagePayload,
+  MessageChangeResult,
+  ReactionPayload,
   JoinRoomPayload,
   JoinRoomResult,
   ReadRoomPayload,
@@ -56,6 +60,30 @@ export function emitSend(
   payload: SendMessagePayload,
 ): Promise<Ack<SendMessageResult>> {
   return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload);
+}
+
+/** Protocol v1.1: the author edits a message; the ack carries its whole current state. */
+export function emitEdit(
+  socket: ChatSocket,
+  payload: EditMessagePayload,
+): Promise<Ack<MessageChangeResult>> {
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:edit', payload);
+}
+
+/** Protocol v1.1: the author (or the room's creator) deletes a message. */
+export function emitDelete(socket: ChatSocket, payload: DeleteMessagePayload): Promise<Ack> {
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:delete', payload);
+}
+
+/** Protocol v1.1: adds (`add`) or takes back the caller's reaction. */
+export function emitReaction(
+  socket: ChatSocket,
+  payload: ReactionPayload,
+  add: boolean,
+): Promise<Ack<MessageChangeResult>> {
+  return socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emitWithAck(add ? 'reaction:add' : 'reaction:remove', payload);
 }
 
 /** Moves the read marker; the server answers every socket of the user with `room:read`. */

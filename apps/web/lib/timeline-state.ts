@@ -4,7 +4,9 @@ import {
   type JoinRoomResult,
   type Message,
 } from '@chat/shared';
+import { NO_CHANGES, pruneShown, withPendingChanges, type PendingChange } from './message-changes';
 import { EMPTY_MESSAGE_LIST, mergeMessages, type MessageList } from './message-list';
+import { applyUpdates } from './message-updates';
 import type { TimelineWindow } from './timeline-window';
 
 /**
@@ -47,6 +49,13 @@ export interface Timeline {
   loadingOlder: boolean;
   /** Why the room cannot be shown or joined right now. */
   error: string | null;
+  /**
+   * Protocol v1.1: this user's edits, deletes and reactions not shown back by
+   * the server yet, shown over the held messages (lib/message-changes.ts).
+   */
+  changes: readonly PendingChange[];
+  /** Why the last change was rolled back (refused, or no answer); null once dismissed. */
+  changeError: string | null;
 }
 
 export type Timelines = Readonly<Record<string, Timeline>>;
@@ -63,6 +72,8 @@ export function emptyTimeline(roomId: string): Timeline {
     gap: null,
     loadingOlder: false,
     error: null,
+    changes: NO_CHANGES,
+    changeError: null,
   };
 }
 
@@ -75,26 +86,67 @@ export function withMessages(timeline: Timeline, messages: readonly Message[]): 
 }
 
 /**
+ * Protocol v1.1: the current state of messages (`message:updated`, a join's
+ * `updated`) replaces what the live run and the window hold, by id (see
+ * lib/message-updates.ts); the pending changes they now show are dropped.
+ */
+export function withUpdates(timeline: Timeline, updates: readonly Message[]): Timeline {
+  if (updates.length === 0) return timeline;
+  const { window } = timeline;
+  const messages = applyUpdates(timeline.messages, updates);
+  const windowMessages = window ? applyUpdates(window.messages, updates) : null;
+  const windowChanged = window !== null && windowMessages !== window.messages;
+  if (messages === timeline.messages && !windowChanged) return timeline;
+  return withChangesPruned({
+    ...timeline,
+    messages,
+    window:
+      window && windowChanged && windowMessages ? { ...window, messages: windowMessages } : window,
+  });
+}
+
+/** Drops the pending changes the held messages show already. */
+export function withChangesPruned(timeline: Timeline): Timeline {
+  const changes = pruneShown(timeline.changes, (id) => heldMessage(timeline, id));
+  return changes === timeline.changes ? timeline : { ...timeline, changes };
+}
+
+/** The server's state of message `id` as held (the live run first, then the window). */
+export function heldMessage(timeline: Timeline, id: string): Message | undefined {
+  return (
+    timeline.messages.sent.find((m) => m.id === id) ??
+    timeline.window?.messages.sent.find((m) => m.id === id)
+  );
+}
+
+/**
  * The room is joined again (with `after` = the newest id held, if any): its
  * `missed` messages are merged and its error is gone. An incomplete catch-up
  * opens a gap between `after` and the first missed message; one already
  * open is widened to cover both (what lies between is fetched again and
  * deduplicated: no hole, no duplicate).
+ *
+ * Protocol v1.1: `updated` replaces what is held by id, and the changes the
+ * server acked are dropped, as the rejoin's state holds their result (or
+ * what came after them); the server may omit `updated` (v1), which is none.
  */
 export function joinedWith(
   timeline: Timeline,
-  ack: Pick<JoinRoomResult, 'missed' | 'complete'>,
+  ack: Pick<JoinRoomResult, 'missed' | 'complete'> & Partial<Pick<JoinRoomResult, 'updated'>>,
   after?: string,
 ): Timeline {
   const first = ack.missed[0];
   const opened = ack.complete === false && after !== undefined && first !== undefined;
-  return {
+  const unacked = timeline.changes.filter((pending) => !pending.acked);
+  const joined: Timeline = {
     ...timeline,
     joined: true,
     error: null,
     messages: mergeMessages(timeline.messages, ack.missed),
     gap: opened ? { after: timeline.gap?.after ?? after, before: first.id } : timeline.gap,
+    changes: unacked.length === timeline.changes.length ? timeline.changes : unacked,
   };
+  return withChangesPruned(withUpdates(joined, ack.updated ?? []));
 }
 
 /**
@@ -122,6 +174,16 @@ export function shownMessages(timeline: Timeline): MessageList {
   const from = messages.sent.findIndex((m) => compareMessageIds(m.id, gap.before) >= 0);
   if (from <= 0) return messages;
   return { sent: messages.sent.slice(from), local: messages.local };
+}
+
+/**
+ * What the view shows: `shownMessages` with this user's pending changes
+ * applied over the server's state (the same list when none applies).
+ */
+export function displayedMessages(timeline: Timeline): MessageList {
+  const shown = shownMessages(timeline);
+  const sent = withPendingChanges(shown.sent, timeline.changes);
+  return sent === shown.sent ? shown : { sent, local: shown.local };
 }
 
 /** A page from inside the gap (the newest of it): the gap shrinks to what is older, or closes. */
@@ -207,6 +269,22 @@ export class TimelineState {
       if (next[roomId] !== timeline) changed = true;
     }
     if (!changed) return;
+    this.state = next;
+    this.emit();
+  }
+
+  /** Protocol v1.1: replaces held messages by id (`message:updated`); other rooms' are dropped. */
+  receiveUpdates(messages: readonly Message[]): void {
+    for (const message of messages) {
+      if (this.state[message.roomId]) this.update(message.roomId, (t) => withUpdates(t, [message]));
+    }
+  }
+
+  /** Forgets a room (the user left it or was removed): nothing more of it is kept. */
+  forget(roomId: string): void {
+    if (!this.state[roomId]) return;
+    const next = { ...this.state };
+    delete next[roomId];
     this.state = next;
     this.emit();
   }

@@ -6,7 +6,7 @@ import {
   oldestId,
   type MessageList,
 } from './message-list';
-import { shownMessages, type Timeline } from './timeline-state';
+import { shownMessages, withUpdates, type Timeline } from './timeline-state';
 
 /*
  * A room opened at a message (a search result) that the timeline does not
@@ -159,10 +159,14 @@ export function windowNewerFailed(timeline: Timeline, error: string): Timeline {
  */
 export function windowCaughtUp(
   timeline: Timeline,
-  ack: Pick<JoinRoomResult, 'missed' | 'complete'>,
+  ack: Pick<JoinRoomResult, 'missed' | 'complete'> & Partial<Pick<JoinRoomResult, 'updated'>>,
 ): Timeline {
   if (!timeline.window) return timeline;
-  const next = { ...timeline, messages: mergeMessages(timeline.messages, ack.missed) };
+  // Protocol v1.1: what changed meanwhile among the messages held replaces them by id.
+  const next = withUpdates(
+    { ...timeline, messages: mergeMessages(timeline.messages, ack.missed) },
+    ack.updated ?? [],
+  );
   return ack.complete ? joinLive(next) : withNewer(next, 'more');
 }
 

@@ -1,5 +1,6 @@
-import type { Message, User } from '@chat/shared';
+import type { Message, ReplySnapshot, User } from '@chat/shared';
 import type { ApiClient } from './api';
+import { ChangeOutbox } from './change-outbox';
 import { Outbox } from './outbox';
 import { RoomHistory } from './room-history';
 import { RoomSubscriptions } from './room-subscriptions';
@@ -26,6 +27,7 @@ export class TimelineStore {
   private readonly state = new TimelineState();
   private readonly history: RoomHistory;
   private readonly outbox: Outbox;
+  private readonly changes: ChangeOutbox;
   private readonly subscriptions: RoomSubscriptions;
 
   constructor(api: ApiClient, self: User) {
@@ -33,6 +35,7 @@ export class TimelineStore {
       this.subscriptions.catchUp(roomId, after),
     );
     this.outbox = new Outbox(this.state, self);
+    this.changes = new ChangeOutbox(this.state, self);
     this.subscriptions = new RoomSubscriptions(this.state, async (roomId) => {
       // Joined again: a window's failed catch-up may be tried again (scrolling down does).
       this.state.update(roomId, (t) =>
@@ -55,6 +58,7 @@ export class TimelineStore {
   attach(socket: ChatSocket): () => void {
     const onConnect = () => {
       this.outbox.connected(socket);
+      this.changes.connected(socket);
       this.subscriptions.connected(socket);
     };
     const onDisconnect = () => {
@@ -62,15 +66,22 @@ export class TimelineStore {
       this.subscriptions.disconnected();
     };
     const onMessage = (message: Message) => this.state.receive([message]);
+    const onUpdated = (message: Message) => this.state.receiveUpdates([message]);
+    const onRemoved = ({ roomId }: { roomId: string }) => this.forget(roomId);
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('message:new', onMessage);
+    socket.on('message:updated', onUpdated);
+    socket.on('room:removed', onRemoved);
     if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('message:new', onMessage);
+      socket.off('message:updated', onUpdated);
+      socket.off('room:removed', onRemoved);
       this.outbox.detach(socket);
+      this.changes.detach(socket);
       this.subscriptions.detach(socket);
     };
   }
@@ -115,11 +126,48 @@ export class TimelineStore {
     this.history.closeWindow(roomId);
   }
 
-  /** Sends `text` (already validated) to the room, optimistically (see Outbox), at its live end. */
-  send(roomId: string, text: string): void {
+  /**
+   * Sends `text` (already validated) to the room, optimistically (see Outbox), at its live end;
+   * `replyTo`: the message it answers (Protocol v1.1).
+   */
+  send(roomId: string, text: string, replyTo?: ReplySnapshot): void {
     // What one writes shows at the live end: go there, as a reader who replies expects.
     if (this.state.get(roomId)?.window) this.history.closeWindow(roomId);
-    this.outbox.send(roomId, text);
+    this.outbox.send(roomId, text, replyTo);
+  }
+
+  /** Edits one's own message, optimistically (see ChangeOutbox). */
+  edit(roomId: string, messageId: string, text: string): void {
+    this.changes.edit(roomId, messageId, text);
+  }
+
+  /** Deletes a message, optimistically (see ChangeOutbox). */
+  remove(roomId: string, messageId: string): void {
+    this.changes.remove(roomId, messageId);
+  }
+
+  /** Toggles one's own reaction, optimistically (see ChangeOutbox). */
+  toggleReaction(roomId: string, messageId: string, emoji: string): void {
+    this.changes.toggleReaction(roomId, messageId, emoji);
+  }
+
+  /** Adds one's own reaction (nothing when it is there already). */
+  addReaction(roomId: string, messageId: string, emoji: string): void {
+    this.changes.react(roomId, messageId, emoji, true);
+  }
+
+  /** Hides the notice of a rolled-back change. */
+  dismissChangeError(roomId: string): void {
+    this.state.update(roomId, (t) => (t.changeError ? { ...t, changeError: null } : t));
+  }
+
+  /**
+   * The user is no longer in the room (left it, or `room:removed`): it is not
+   * joined again on reconnect, and nothing of it is kept.
+   */
+  forget(roomId: string): void {
+    this.subscriptions.forget(roomId);
+    this.state.forget(roomId);
   }
 
   /** Sends a failed message again, with the same clientId (the server deduplicates). */

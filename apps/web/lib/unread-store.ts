@@ -11,6 +11,7 @@ import {
   applySummaries,
   countMessage,
   EMPTY_UNREAD,
+  forgetRoom,
   markViewed,
   type UnreadState,
 } from './unread';
@@ -31,7 +32,8 @@ export interface HeldMessages {
  * Unread badges and the read marker, for one session.
  *
  * - Counts start from GET /api/rooms (`applySummaries`) and follow live
- *   `message:new` and `room:read` events (see lib/unread.ts).
+ *   `message:new` and `room:read` events (see lib/unread.ts); so do the
+ *   mention counts (Protocol v1.1), and `room:removed` clears both.
  * - While a room is in view (open and the page visible), its count stays 0
  *   and `room:read` is sent with the newest message id held for it, whenever
  *   that id moves past the last marker sent: on opening, and as messages
@@ -76,14 +78,17 @@ export class UnreadStore {
       this.set(applyRead(this.state, event, { selfId: this.self.id, held }));
     };
     const onConnect = () => this.syncRead();
+    const onRemoved = ({ roomId }: { roomId: string }) => this.set(forgetRoom(this.state, roomId));
     const stopWatching = this.timelines.subscribe(() => this.syncRead());
     socket.on('message:new', onMessage);
     socket.on('room:read', onRead);
+    socket.on('room:removed', onRemoved);
     socket.on('connect', onConnect);
     return () => {
       stopWatching();
       socket.off('message:new', onMessage);
       socket.off('room:read', onRead);
+      socket.off('room:removed', onRemoved);
       socket.off('connect', onConnect);
       this.inFlight.clear();
       if (this.socket === socket) this.socket = null;

@@ -18,18 +18,25 @@ import {
  * - a `room:read` event (this or another of the user's devices moved the
  *   marker) recounts from the messages held after the marker, or 0.
  *
+ * Protocol v1.1 mentions follow the same rules, apart: `mentions` counts the
+ * unread messages that mention the reader (the summaries' `mentions`, then
+ * live messages whose `mentions` hold the reader's id).
+ *
  * Every function returns its input unchanged when nothing changes.
  */
 
 export interface UnreadState {
   /** Unread messages per room id; missing means 0. */
   readonly counts: Readonly<Record<string, number>>;
+  /** Protocol v1.1: unread messages that mention the reader, per room id; missing means 0. */
+  readonly mentions: Readonly<Record<string, number>>;
   /** Ids already counted per room, so a message is never counted twice. */
   readonly counted: Readonly<Record<string, readonly string[]>>;
 }
 
 export const EMPTY_UNREAD: UnreadState = Object.freeze({
   counts: Object.freeze({}),
+  mentions: Object.freeze({}),
   counted: Object.freeze({}),
 }) as UnreadState;
 
@@ -45,48 +52,82 @@ const REMEMBER = 200;
  */
 export function applySummaries(
   state: UnreadState,
-  rooms: readonly Pick<RoomSummary, 'id' | 'unread'>[],
+  rooms: readonly (Pick<RoomSummary, 'id' | 'unread'> & Partial<Pick<RoomSummary, 'mentions'>>)[],
   viewingRoomId: string | null,
   mode: 'replace' | 'raise' = 'replace',
 ): UnreadState {
+  const counts = mergeServerCounts(state.counts, rooms, (r) => r.unread, viewingRoomId, mode);
+  const mentions = mergeServerCounts(state.mentions, rooms, (r) => r.mentions, viewingRoomId, mode);
+  if (sameCounts(state.counts, counts) && sameCounts(state.mentions, mentions)) return state;
+  return { counts, mentions, counted: state.counted };
+}
+
+function mergeServerCounts<R extends { id: string }>(
+  current: Readonly<Record<string, number>>,
+  rooms: readonly R[],
+  server: (room: R) => number | undefined,
+  viewingRoomId: string | null,
+  mode: 'replace' | 'raise',
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const room of rooms) {
-    const server = Math.max(0, Math.floor(room.unread || 0));
-    const local = mode === 'raise' ? (state.counts[room.id] ?? 0) : 0;
-    const unread = room.id === viewingRoomId ? 0 : Math.max(server, local);
+    const fromServer = Math.max(0, Math.floor(server(room) || 0));
+    const local = mode === 'raise' ? (current[room.id] ?? 0) : 0;
+    const unread = room.id === viewingRoomId ? 0 : Math.max(fromServer, local);
     if (unread > 0) counts[room.id] = unread;
   }
   if (mode === 'raise') {
     // Rooms missing from the answer keep their local count.
-    for (const [roomId, count] of Object.entries(state.counts)) {
+    for (const [roomId, count] of Object.entries(current)) {
       if (!(roomId in counts) && roomId !== viewingRoomId && !rooms.some((r) => r.id === roomId))
         counts[roomId] = count;
     }
   }
-  return sameCounts(state.counts, counts) ? state : { counts, counted: state.counted };
+  return counts;
 }
 
-/** A live message: counts when it is someone else's, in a room not in view, and new. */
+/**
+ * A live message: counts when it is someone else's, in a room not in view, and new; it counts
+ * as a mention too when its `mentions` hold the reader.
+ */
 export function countMessage(
   state: UnreadState,
-  message: Pick<Message, 'id' | 'roomId' | 'userId'>,
+  message: Pick<Message, 'id' | 'roomId' | 'userId'> & Partial<Pick<Message, 'mentions'>>,
   options: { selfId: string; viewingRoomId: string | null },
 ): UnreadState {
   if (message.userId === options.selfId || message.roomId === options.viewingRoomId) return state;
   const seen = state.counted[message.roomId] ?? [];
   if (seen.includes(message.id)) return state;
+  const mentioned = message.mentions?.includes(options.selfId) ?? false;
   return {
     counts: { ...state.counts, [message.roomId]: (state.counts[message.roomId] ?? 0) + 1 },
+    mentions: mentioned
+      ? { ...state.mentions, [message.roomId]: (state.mentions[message.roomId] ?? 0) + 1 }
+      : state.mentions,
     counted: { ...state.counted, [message.roomId]: [...seen, message.id].slice(-REMEMBER) },
   };
 }
 
 /** The user looks at the room: nothing in it is unread. */
 export function markViewed(state: UnreadState, roomId: string): UnreadState {
-  if (!state.counts[roomId]) return state;
-  const counts = { ...state.counts };
-  delete counts[roomId];
-  return { counts, counted: state.counted };
+  if (!state.counts[roomId] && !state.mentions[roomId]) return state;
+  return {
+    counts: without(state.counts, roomId),
+    mentions: without(state.mentions, roomId),
+    counted: state.counted,
+  };
+}
+
+/** The user left the room (Protocol v1.1): it has no counts any more. */
+export function forgetRoom(state: UnreadState, roomId: string): UnreadState {
+  return markViewed(state, roomId);
+}
+
+function without(counts: Readonly<Record<string, number>>, roomId: string) {
+  if (!(roomId in counts)) return counts;
+  const next = { ...counts };
+  delete next[roomId];
+  return next;
 }
 
 /**
@@ -97,25 +138,45 @@ export function markViewed(state: UnreadState, roomId: string): UnreadState {
 export function applyRead(
   state: UnreadState,
   event: RoomReadEvent,
-  options: { selfId: string; held?: readonly Pick<Message, 'id' | 'userId'>[] },
+  options: {
+    selfId: string;
+    held?: readonly (Pick<Message, 'id' | 'userId'> & Partial<Pick<Message, 'mentions'>>)[];
+  },
 ): UnreadState {
   const current = state.counts[event.roomId] ?? 0;
-  if (current === 0) return state;
+  const currentMentions = state.mentions[event.roomId] ?? 0;
+  if (current === 0 && currentMentions === 0) return state;
   let after = 0;
+  let mentionsAfter = 0;
   for (const message of options.held ?? []) {
-    if (message.userId !== options.selfId && compareMessageIds(message.id, event.messageId) > 0)
+    if (message.userId !== options.selfId && compareMessageIds(message.id, event.messageId) > 0) {
       after += 1;
+      if (message.mentions?.includes(options.selfId)) mentionsAfter += 1;
+    }
   }
   const next = Math.min(current, after);
-  if (next === current) return state;
-  const counts = { ...state.counts };
-  if (next === 0) delete counts[event.roomId];
-  else counts[event.roomId] = next;
-  return { counts, counted: state.counted };
+  const nextMentions = Math.min(currentMentions, mentionsAfter);
+  if (next === current && nextMentions === currentMentions) return state;
+  return {
+    counts: withCount(state.counts, event.roomId, next),
+    mentions: withCount(state.mentions, event.roomId, nextMentions),
+    counted: state.counted,
+  };
+}
+
+function withCount(counts: Readonly<Record<string, number>>, roomId: string, count: number) {
+  if ((counts[roomId] ?? 0) === count) return counts;
+  if (count === 0) return without(counts, roomId);
+  return { ...counts, [roomId]: count };
 }
 
 export function unreadCount(state: UnreadState, roomId: string): number {
   return state.counts[roomId] ?? 0;
+}
+
+/** Protocol v1.1: the room's unread messages that mention the reader. */
+export function mentionCount(state: UnreadState, roomId: string): number {
+  return state.mentions[roomId] ?? 0;
 }
 
 /** The badge text: nothing for 0, "99+" past 99 (the server caps its counts at 100). */
