@@ -296,10 +296,12 @@ export function configWith(overrides: Partial<Config>): Config {
 }
 
 /**
- * `rediss://user:secret@host:6380` → `rediss://user:***@host:6380`, for logs;
- * a password given as `?password=` (which ioredis also reads) is hidden the same way.
+ * A connection URL with its password hidden, for logs: `rediss://user:secret@host:6380` →
+ * `rediss://user:***@host:6380`, `postgres://u:secret@db/chat` → `postgres://u:***@db/chat`;
+ * a password given as `?password=` (which ioredis and node-postgres also read) is hidden the
+ * same way. A URL that does not parse is not echoed at all.
  */
-export function redactRedisUrl(url: string): string {
+export function redactUrl(url: string, scheme: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
@@ -307,6 +309,9 @@ export function redactRedisUrl(url: string): string {
       if (key.toLowerCase() === 'password') parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
-    return 'redis://<unparsable url>';
+    return `${scheme}://<unparsable url>`;
   }
 }
+
+/** REDIS_URL for logs (redactUrl). */
+export const redactRedisUrl = (url: string): string => redactUrl(url, 'redis');

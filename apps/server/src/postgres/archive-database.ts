@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { redactUrl } from '../config';
 import { PostgresArchive } from './archive';
 import { migrate } from './migrate';
 import { createPostgresPool } from './pool';
@@ -106,15 +107,5 @@ export class ArchiveDatabase {
   }
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for logs. */
-export function redactDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    for (const key of [...parsed.searchParams.keys()])
-      if (key.toLowerCase() === 'password') parsed.searchParams.set(key, '***');
-    return parsed.toString();
-  } catch {
-    return 'postgres://<unparsable url>';
-  }
-}
+/** DATABASE_URL for logs (config.ts's redactUrl). */
+export const redactDatabaseUrl = (url: string): string => redactUrl(url, 'postgres');

@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from '../../src/chat/passwords';
 import { takeToken } from '../../src/chat/token-bucket';
 import { bearerToken, hashToken, newToken } from '../../src/chat/tokens';
 import { ConfigError, loadConfig, redactRedisUrl } from '../../src/config';
+import { redactDatabaseUrl } from '../../src/postgres/archive-database';
 import { parseRelayEnvelope } from '../../src/redis/relay-envelope';
 
 describe('passwords', () => {
@@ -75,6 +76,16 @@ describe('config', () => {
       'rediss://default:***@redis.example.com:12345',
     );
     expect(redactRedisUrl('redis://localhost:6379')).not.toContain('***');
+  });
+
+  test('redacts passwords from PostgreSQL URLs, also as ?password=, and never echoes a broken one', () => {
+    expect(redactDatabaseUrl('postgres://chat:s3cret@db.example.com:5432/chat')).toBe(
+      'postgres://chat:***@db.example.com:5432/chat',
+    );
+    expect(redactDatabaseUrl('postgresql://db/chat?password=s3cret')).toBe(
+      'postgresql://db/chat?password=***',
+    );
+    expect(redactDatabaseUrl('postgres://chat:s3cret@[broken')).toBe('postgres://<unparsable url>');
   });
 });
 
