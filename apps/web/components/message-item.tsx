@@ -169,7 +169,9 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
       <div
         className={`flex max-w-[85%] items-end gap-2 sm:max-w-[70%] ${own ? 'flex-row-reverse' : ''}`}
       >
-        <div className={`flex min-w-0 flex-col ${own ? 'items-end' : 'items-start'}`}>
+        {/* max-w-full: the column and the bubble never grow past the row, so a long code
+            line scrolls inside its block instead of widening the bubble. */}
+        <div className={`flex min-w-0 max-w-full flex-col ${own ? 'items-end' : 'items-start'}`}>
           {message.replyTo && !deleted && (
             <ReplyQuote
               quote={message.replyTo}
@@ -192,7 +194,7 @@ function MessageItemView({ row, focused = false, editing = false, onRetry }: Pro
             </p>
           ) : (
             <div
-              className={`min-w-0 rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
+              className={`min-w-0 max-w-full rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap ${
                 own
                   ? `bg-sky-700 ${status === 'pending' ? 'text-sky-100' : 'text-white'} ${startsGroup ? 'rounded-tr-md' : ''}`
                   : `bg-white text-zinc-900 shadow-xs dark:bg-zinc-800 dark:text-zinc-100 ${startsGroup ? 'rounded-tl-md' : ''}`
