@@ -1,14 +1,5 @@
 import type { Message } from '@chat/shared';
-import {
-  call,
-  connect,
-  http,
-  join,
-  nextEvent,
-  registerUser,
-  send,
-  type ClientSocket,
-} from '../support/clients';
+import { call, http, join, nextEvent, registerUser, send } from '../support/clients';
 import { topologies, useCluster } from '../support/cluster';
 import { leave, listedRoomIds, members, openDm } from './calls';
 
@@ -23,12 +14,7 @@ import { leave, listedRoomIds, members, openDm } from './calls';
 
 describe.each(topologies())('%s', (_name, topology) => {
   const cluster = useCluster(topology);
-  const { userOn } = cluster;
-  const socketOn = async (index: number, token: string): Promise<ClientSocket> => {
-    const socket = await connect(cluster.url(index), token);
-    cluster.sockets.push(socket);
-    return socket;
-  };
+  const { userOn, socketOn } = cluster;
 
   test('hiding takes the DM out of the hider’s list only; the next message brings it back, live', async () => {
     const alice = await userOn(1); // the hider; alice.socket on instance 1

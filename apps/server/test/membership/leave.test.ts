@@ -1,14 +1,5 @@
 import type { Message } from '@chat/shared';
-import {
-  call,
-  connect,
-  createRoom,
-  http,
-  join,
-  nextEvent,
-  send,
-  type ClientSocket,
-} from '../support/clients';
+import { call, createRoom, http, join, nextEvent, send } from '../support/clients';
 import { topologies, useCluster } from '../support/cluster';
 import { addMember, leave, listedRoomIds, members } from './calls';
 
@@ -22,14 +13,9 @@ import { addMember, leave, listedRoomIds, members } from './calls';
 
 describe.each(topologies())('%s', (_name, topology) => {
   const cluster = useCluster(topology);
-  const { userOn } = cluster;
+  const { userOn, socketOn } = cluster;
   const error = (code: string) => ({ error: { code, message: expect.any(String) } });
   const forbidden = { ok: false, ...error('forbidden') };
-  const socketOn = async (index: number, token: string): Promise<ClientSocket> => {
-    const socket = await connect(cluster.url(index), token);
-    cluster.sockets.push(socket);
-    return socket;
-  };
 
   /** A private room of `owner` with `leaver` added, both joined from the sockets given. */
   async function privateRoomOf(

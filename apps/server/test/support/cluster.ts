@@ -109,6 +109,8 @@ export interface ClusterFixture {
   readonly sockets: ClientSocket[];
   /** A new user with a socket on instance `index` (closed after the test) and its inbox. */
   userOn(index: number): Promise<Awaited<ReturnType<typeof registerUser>> & UserSocket>;
+  /** Another socket of the user of `token` on instance `index`, closed after the test. */
+  socketOn(index: number, token: string): Promise<ClientSocket>;
   /** Closes `thing` after every test of the suite, before the cluster stops. */
   closeAfterAll<T extends Closeable>(thing: T): T;
 }
@@ -169,6 +171,11 @@ export function useCluster(options: ClusterOptions = {}): ClusterFixture {
       const socket = await connect(started().url(index), session.token);
       sockets.push(socket);
       return { ...session, socket, inbox: new Inbox(socket) };
+    },
+    async socketOn(index, token) {
+      const socket = await connect(started().url(index), token);
+      sockets.push(socket);
+      return socket;
     },
     closeAfterAll(thing) {
       suiteLong.push(thing);
