@@ -131,8 +131,8 @@ function updateLocal(
   return { sent: list.sent, local };
 }
 
-/** Binary search in a list sorted by id. */
-function indexOfId(sorted: readonly Message[], id: string): number {
+/** Binary search in a list sorted by id: the index of `id`, or -1. */
+export function indexOfId(sorted: readonly Message[], id: string): number {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {

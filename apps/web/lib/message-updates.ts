@@ -1,5 +1,5 @@
-import { compareMessageIds, type Message } from '@chat/shared';
-import type { MessageList } from './message-list';
+import type { Message } from '@chat/shared';
+import { indexOfId, type MessageList } from './message-list';
 import { replySnapshot, sameSnapshot } from './reply-snapshot';
 
 /*
@@ -67,18 +67,4 @@ function followQuotes(sent: readonly Message[], updates: readonly Message[]): Me
     out[i] = { ...message, replyTo: next };
   }
   return out;
-}
-
-/** Binary search in a list sorted by id. */
-function indexOfId(sorted: readonly Message[], id: string): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const order = compareMessageIds((sorted[mid] as Message).id, id);
-    if (order === 0) return mid;
-    if (order < 0) low = mid + 1;
-    else high = mid - 1;
-  }
-  return -1;
 }
