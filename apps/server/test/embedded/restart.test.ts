@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ServerProcess, type EmbeddedDataDir } from '@chat/testkit';
 import { compareMessageIds, type AuthResponse, type Message } from '@chat/shared';
 import { LOCK_FILE } from '../../src/embedded/data-dir-lock';
-import { migratedDataDir } from '../support/data-dir';
+import { embeddedProcessEnv, migratedDataDir } from '../support/data-dir';
 import {
   call,
   connect,
@@ -30,13 +30,7 @@ let dataDir: EmbeddedDataDir;
 let server: ServerProcess;
 const sockets: ClientSocket[] = [];
 
-const env = () => ({
-  REDIS_URL: undefined,
-  DATA_DIR: dataDir.path,
-  PASSWORD_SCRYPT_N: String(2 ** 14),
-  REGISTRATIONS_PER_HOUR: '0',
-  MESSAGE_RATE_PER_SEC: '0',
-});
+const env = () => embeddedProcessEnv(dataDir.path);
 const lockFile = () => path.join(dataDir.path, LOCK_FILE);
 
 beforeAll(async () => {

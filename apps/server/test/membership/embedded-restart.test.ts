@@ -10,7 +10,7 @@ import {
   send,
   type ClientSocket,
 } from '../support/clients';
-import { migratedDataDir } from '../support/data-dir';
+import { embeddedProcessEnv, migratedDataDir } from '../support/data-dir';
 import { addMember, leave, listedRoomIds, members, openDm } from './calls';
 
 /*
@@ -24,13 +24,7 @@ let dataDir: EmbeddedDataDir;
 let server: ServerProcess;
 const sockets: ClientSocket[] = [];
 
-const env = () => ({
-  REDIS_URL: undefined,
-  DATA_DIR: dataDir.path,
-  PASSWORD_SCRYPT_N: String(2 ** 14),
-  REGISTRATIONS_PER_HOUR: '0',
-  MESSAGE_RATE_PER_SEC: '0',
-});
+const env = () => embeddedProcessEnv(dataDir.path);
 const socketOf = async (token: string) => {
   const socket = await connect(server.url, token);
   sockets.push(socket);

@@ -41,3 +41,17 @@ function migrationsHash(): string {
   }
   return hash.digest('hex').slice(0, 16);
 }
+
+/**
+ * The settings of a built embedded server process on `dataDir` for the restart suites: no
+ * Redis, test-strength password hashing, and no registration or message limits.
+ */
+export function embeddedProcessEnv(dataDir: string): Record<string, string | undefined> {
+  return {
+    REDIS_URL: undefined,
+    DATA_DIR: dataDir,
+    PASSWORD_SCRYPT_N: String(2 ** 14),
+    REGISTRATIONS_PER_HOUR: '0',
+    MESSAGE_RATE_PER_SEC: '0',
+  };
+}
