@@ -9,6 +9,7 @@ import { ConfigError, integer, parseSettings, setting, SETTINGS } from '@chat/se
  */
 const ARCHIVER_SETTINGS = {
   redisUrl: SETTINGS.redisUrl,
+  redisMode: SETTINGS.redisMode,
   redisTlsCaFile: SETTINGS.redisTlsCaFile,
   redisKeyPrefix: SETTINGS.redisKeyPrefix,
   redisCommandTimeoutMs: SETTINGS.redisCommandTimeoutMs,

@@ -37,14 +37,35 @@ export const SETTINGS = {
   port: setting('PORT', integer(8000)),
   /** Interface to listen on. */
   host: setting('HOST', z.string().default('0.0.0.0')),
-  /** `redis://` or `rediss://` (TLS). Unset: the embedded single-node mode. */
+  /**
+   * `redis://` or `rediss://` (TLS). Unset: the embedded single-node mode. With
+   * REDIS_MODE=cluster, a comma-separated list of seed nodes of one Redis Cluster (any
+   * one that answers is enough to learn the rest; same credentials and TLS for all).
+   */
   redisUrl: setting(
     'REDIS_URL',
     z
       .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .refine(
+        (value) => value.split(',').every((url) => /^rediss?:\/\//.test(url.trim())),
+        'must start with redis:// or rediss:// (with REDIS_MODE=cluster: a comma-separated list of such URLs)',
+      )
       .optional(),
   ),
+  /**
+   * Issue 15: `single` (one Redis, or a primary with replicas behind one URL: the MESSAGES
+   * channel, plain key names) or `cluster` (a Redis Cluster: hash-tagged keys, sharded
+   * Pub/Sub by interest; docs/ARCHITECTURE.md "Cluster mode").
+   */
+  redisMode: setting('REDIS_MODE', z.enum(['single', 'cluster']).default('single')),
+  /**
+   * Issue 15: before acking a send (or a change), WAIT until this many replicas have it, for
+   * at most REDIS_WAIT_TIMEOUT_MS; fewer in time and the send fails with `unavailable` (the
+   * client's resend with the same clientId answers the stored message once replicated).
+   * 0 (default): acked once the master has it (docs/RELIABILITY.md "Replication").
+   */
+  redisWaitReplicas: setting('REDIS_WAIT_REPLICAS', integer(0)),
+  redisWaitTimeoutMs: setting('REDIS_WAIT_TIMEOUT_MS', integer(1000, 1)),
   /**
    * `postgres://` or `postgresql://`: the PostgreSQL archive of every message
    * (written by the archiver): history beyond what Redis retains, and search. The
@@ -282,6 +303,16 @@ export function parseSettings<Table extends Record<string, ReturnType<typeof set
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parseSettings(SETTINGS, env);
+  if (config.redisMode === 'single' && config.redisUrl?.includes(',')) {
+    throw new ConfigError(
+      'invalid configuration: REDIS_URL: a list of nodes needs REDIS_MODE=cluster',
+    );
+  }
+  if (config.redisMode === 'cluster' && !config.redisUrl) {
+    throw new ConfigError(
+      'invalid configuration: REDIS_MODE=cluster needs REDIS_URL (the nodes of the cluster)',
+    );
+  }
   if (config.debugHooks && config.nodeEnv === 'production') {
     throw new ConfigError(
       'invalid configuration: CHAT_DEBUG_HOOKS must not be set when NODE_ENV is production',

@@ -408,6 +408,31 @@ export interface ReadStateStore {
   ): Promise<Map<string, UnreadCount>>;
 }
 
+/**
+ * Issue 15: which live traffic this instance needs to hear. In REDIS_MODE=cluster an
+ * instance hears a room's messages, changes and typing only while it watches the room (a
+ * SSUBSCRIBE of the room's shard channel), and a user's events (rooms added or removed,
+ * read markers, revoked sessions) only while it watches the user; single Redis and embedded
+ * mode hear everything, so there both calls do nothing. The socket layer (socket/live-interest.ts)
+ * counts local sockets per room and per user and watches while the count is above zero, with a
+ * grace period after the last one leaves.
+ */
+export interface LiveInterest {
+  /**
+   * Resolves once every message, change and typing event of the room published from now on
+   * reaches this instance's handlers (the subscription is confirmed): a catch-up read made
+   * after it misses nothing in between. Idempotent.
+   */
+  watchRoom(roomId: string): Promise<void>;
+  /** Stops hearing the room (the caller's grace period is over). */
+  unwatchRoom(roomId: string): Promise<void>;
+  /** As watchRoom, for the user's events. */
+  watchUser(userId: string): Promise<void>;
+  unwatchUser(userId: string): Promise<void>;
+  /** What the instance watches now (metrics, tests). */
+  watching(): { rooms: number; users: number };
+}
+
 /** Health of the backing services, for /readyz. */
 export interface Health {
   /** Resolves when the stores and the subscriptions all answer; rejects otherwise. */
@@ -437,6 +462,8 @@ export interface Backend {
   rateLimiter: RateLimiter;
   presence: PresenceStore;
   readState: ReadStateStore;
+  /** Issue 15: subscriptions by interest (cluster mode); no-ops elsewhere. */
+  interest: LiveInterest;
   health: Health;
   /** Resolves once every connection is usable. */
   start(): Promise<void>;

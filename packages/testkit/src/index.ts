@@ -18,6 +18,12 @@ export {
   WEB_DIR,
 } from './paths';
 export { PostgresServer, type PostgresOptions } from './postgres-server';
+export {
+  parseClusterNodes,
+  RedisCluster,
+  type ClusterNodeInfo,
+  type RedisClusterOptions,
+} from './redis-cluster';
 export { RedisServer, type RedisOptions } from './redis-server';
 export { ServerProcess, type ServerProcessOptions } from './server-process';
 export { ProcessCluster, type ProcessClusterOptions } from './process-cluster';

@@ -102,6 +102,18 @@ export class RedisServer implements Service {
     return this.process.pid;
   }
 
+  /** False once stopped or killed (until `launch` starts it again). */
+  get running(): boolean {
+    return this.current?.running ?? false;
+  }
+
+  /** Kills the server with SIGKILL, as a crash would (what it had not written is gone). */
+  async kill(): Promise<void> {
+    const running = this.current;
+    this.current = undefined;
+    await running?.stop('SIGKILL');
+  }
+
   /** Starts the server (again) on the same port with the same data folder (an AOF survives). */
   async launch(): Promise<void> {
     const started = await ManagedProcess.spawn({

@@ -1,7 +1,7 @@
 /**
  * One kind of real process the tests, the bench or `npm run cluster` start:
  * redis-server, PostgreSQL, a server instance, nginx, the web app, and to
- * come a Redis Cluster (several processes behind one URL). Each
+ * a Redis Cluster (several processes behind one URL). Each
  * kind starts with a static `start(options)`, on free ports unless told
  * otherwise, and resolves only once it serves; its owner destroys it.
  */

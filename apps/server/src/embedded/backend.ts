@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Message } from '@chat/shared';
 import { IN_MEMORY, type Config } from '../config';
+import { everythingHeard } from '../everything-heard';
 import type { Backend } from '../ports';
 import { PostgresArchive } from '../postgres/archive';
 import { migrate } from '../postgres/migrate';
@@ -93,6 +94,7 @@ export function createEmbeddedBackend(config: Config): Backend {
     rateLimiter: new EmbeddedRateLimiter(),
     presence: new EmbeddedPresenceStore(),
     readState,
+    interest: everythingHeard,
     health: {
       // PGlite answers, or /readyz turns 503; with nothing kept there is nothing to ask.
       check: async () => {

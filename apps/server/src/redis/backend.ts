@@ -1,10 +1,16 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import { ArchiveDatabase } from '../postgres/archive-database';
+import { everythingHeard } from '../everything-heard';
 import type { Backend } from '../ports';
 import { ensureArchiveFeed } from './archive-feed';
-import { createRedisConnection, isAuthError } from './connection';
+import {
+  createRedisCluster,
+  createRedisConnection,
+  isAuthError,
+  type ConnectionRole,
+  type RedisClient,
+} from './connection';
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
 import { RedisMessageLog } from './message-log';
@@ -32,10 +38,14 @@ export function createRedisBackend(
   logger: Logger,
   hooks: { onDropped: DropHandler },
 ): Backend {
-  const commands = createRedisConnection(config, 'commands', logger);
-  const subscriberConnection = createRedisConnection(config, 'subscriber', logger);
+  const connect = (role: ConnectionRole): RedisClient =>
+    config.redisMode === 'cluster'
+      ? createRedisCluster(config, role, logger)
+      : createRedisConnection(config, role, logger);
+  const commands = connect('commands');
+  const subscriberConnection = connect('subscriber');
   const subscriber = new RedisSubscriber(subscriberConnection);
-  const keys = redisKeys(config.redisKeyPrefix);
+  const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
   const scripts = registerScripts(commands);
   const archiveDatabase = config.databaseUrl
     ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
@@ -60,6 +70,7 @@ export function createRedisBackend(
       ttlMs: config.presenceTtlMs,
     }),
     readState: new RedisReadStateStore(scripts, keys),
+    interest: everythingHeard,
     health: {
       async check() {
         if (subscriber.status !== 'ready') throw new Error(`subscriber is ${subscriber.status}`);
@@ -90,7 +101,7 @@ export function createRedisBackend(
   };
 }
 
-function waitReady(redis: Redis, timeoutMs: number, where: string): Promise<void> {
+function waitReady(redis: RedisClient, timeoutMs: number, where: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
@@ -120,7 +131,7 @@ function waitReady(redis: Redis, timeoutMs: number, where: string): Promise<void
   });
 }
 
-async function quit(redis: Redis): Promise<void> {
+async function quit(redis: RedisClient): Promise<void> {
   try {
     await redis.quit();
   } catch {

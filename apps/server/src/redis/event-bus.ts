@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 import { clusterEventSchema, type ClusterEvent } from '../cluster-events';
 import type { EventBus } from '../ports';
 import type { DropHandler, RedisSubscriber } from './subscriber';
@@ -13,7 +13,7 @@ export class RedisEventBus implements EventBus {
   private eventHandler: (event: ClusterEvent) => void = () => {};
 
   constructor(
-    private readonly publisher: Redis,
+    private readonly publisher: RedisClient,
     private readonly subscriber: RedisSubscriber,
     onDropped: DropHandler,
     /** The deployment's EVENTS channel (keys.ts redisChannels). */

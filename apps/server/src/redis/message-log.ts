@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 import { compareMessageIds, messageIdTime, type Message } from '@chat/shared';
 import { AppError } from '../chat/app-error';
 import { replySnapshot } from '../chat/message-changes';
@@ -57,7 +57,7 @@ export class RedisMessageLog implements MessageLog {
   private readonly changing = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
     private readonly subscriber: RedisSubscriber,

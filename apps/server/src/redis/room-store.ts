@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 import type { Room } from '@chat/shared';
 import { byCodeUnits } from '../chat/id-order';
 import type { RoomPage, RoomStore } from '../ports';
@@ -14,7 +14,7 @@ import { redisCall } from './unavailable';
  */
 export class RedisRoomStore implements RoomStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
   ) {}

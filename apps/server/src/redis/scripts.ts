@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 
 /*
  * The Lua scripts in ./lua, registered on a connection with defineCommand
@@ -68,7 +68,7 @@ const FILES: Record<keyof ChatScripts, string> = {
 
 const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log'];
 
-export function registerScripts(redis: Redis): ChatScripts {
+export function registerScripts(redis: RedisClient): ChatScripts {
   const library = LIBRARIES.map(lua).join('\n');
   for (const [command, file] of Object.entries(FILES)) {
     redis.defineCommand(command, { lua: `${library}\n${lua(file)}` });

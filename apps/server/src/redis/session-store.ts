@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 import type { LiveSession, SessionStore } from '../ports';
 import type { RedisKeys } from './keys';
 import type { ChatScripts } from './scripts';
@@ -12,7 +12,7 @@ import { redisCall } from './unavailable';
  */
 export class RedisSessionStore implements SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
   ) {}

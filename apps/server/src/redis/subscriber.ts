@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 
 export type DropHandler = (channel: string, reason: string) => void;
 
@@ -14,7 +14,7 @@ export class RedisSubscriber {
   private readonly resyncHandlers: (() => void)[] = [];
   private subscribedBefore = false;
 
-  constructor(private readonly connection: Redis) {
+  constructor(private readonly connection: RedisClient) {
     connection.on('message', (channel: string, payload: string) =>
       this.channels.get(channel)?.(payload),
     );

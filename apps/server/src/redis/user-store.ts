@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection';
 import type { User } from '@chat/shared';
 import type { StoredUser, UserStore } from '../ports';
 import type { RedisKeys } from './keys';
@@ -8,7 +8,7 @@ import { redisCall } from './unavailable';
 /** Users as hashes `user:{id}`, with `username:{lowercase}` → id for unique, case-insensitive names. */
 export class RedisUserStore implements UserStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
   ) {}

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
+import { RedisCluster, RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 import { configWith, type Config } from '../../src/config';
 import { createChatServer, type ChatServer } from '../../src/server';
 import { connect, Inbox, registerUser, type ClientSocket } from './clients';
@@ -81,8 +81,10 @@ export interface ClusterOptions {
   /**
    * The suite's own redis-server (testkit's), with an append-only file when
    * `aof`; default `{}` (AOF off). `false`: no Redis, the embedded single node.
+   * `{ cluster: true }` (issue 15): a real Redis Cluster of the suite's own (three masters,
+   * a replica each), every instance with REDIS_MODE=cluster.
    */
-  redis?: { aof?: boolean } | false;
+  redis?: { aof?: boolean; cluster?: false } | { cluster: true } | false;
   /**
    * Config of every instance, over the tests' defaults (no message or registration rate limit,
    * scrypt N=2^14, silent).
@@ -103,8 +105,12 @@ export interface ClusterFixture {
   url(index: number): string;
   readonly servers: ChatServer[];
   readonly logLines: string[];
-  /** The suite's redis-server (throws on the embedded topology). */
+  /** The suite's redis-server (throws on the embedded and Redis Cluster topologies). */
   readonly redis: RedisServer;
+  /** The suite's Redis Cluster (throws unless started with `redis: { cluster: true }`). */
+  readonly redisCluster: RedisCluster;
+  /** 'single', 'cluster' or 'embedded': what the suite runs on. */
+  readonly mode: 'single' | 'cluster' | 'embedded';
   /** Sockets to close after the current test: push what a test opens. */
   readonly sockets: ClientSocket[];
   /** A new user with a socket on instance `index` (closed after the test) and its inbox. */
@@ -128,7 +134,9 @@ interface UserSocket {
  */
 export function useCluster(options: ClusterOptions = {}): ClusterFixture {
   let redis: RedisServer | undefined;
+  let redisCluster: RedisCluster | undefined;
   let cluster: TestCluster | undefined;
+  const mode = options.redis === false ? 'embedded' : options.redis?.cluster ? 'cluster' : 'single';
   const sockets: ClientSocket[] = [];
   const suiteLong: Closeable[] = [];
   const started = (): TestCluster => {
@@ -138,11 +146,19 @@ export function useCluster(options: ClusterOptions = {}): ClusterFixture {
   };
 
   beforeAll(async () => {
-    if (options.redis !== false)
-      redis = await RedisServer.start({ appendOnly: options.redis?.aof });
-    cluster = await TestCluster.start(options.instances ?? 2, redis?.url, options.config, {
-      captureLogs: options.captureLogs,
-    });
+    if (mode === 'cluster') redisCluster = await RedisCluster.start();
+    else if (options.redis !== false)
+      redis = await RedisServer.start({
+        appendOnly: options.redis && !options.redis.cluster ? options.redis.aof : undefined,
+      });
+    const config: Partial<Config> =
+      mode === 'cluster' ? { redisMode: 'cluster', ...options.config } : (options.config ?? {});
+    cluster = await TestCluster.start(
+      options.instances ?? 2,
+      redisCluster?.url ?? redis?.url,
+      config,
+      { captureLogs: options.captureLogs },
+    );
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
@@ -151,6 +167,7 @@ export function useCluster(options: ClusterOptions = {}): ClusterFixture {
     for (const thing of suiteLong.splice(0)) thing.close();
     await cluster?.stop();
     await redis?.destroy();
+    await redisCluster?.destroy();
   });
 
   return {
@@ -162,9 +179,14 @@ export function useCluster(options: ClusterOptions = {}): ClusterFixture {
       return started().logLines;
     },
     get redis() {
-      if (!redis) throw new Error('useCluster: this topology has no Redis');
+      if (!redis) throw new Error('useCluster: this topology has no single Redis');
       return redis;
     },
+    get redisCluster() {
+      if (!redisCluster) throw new Error('useCluster: this topology has no Redis Cluster');
+      return redisCluster;
+    },
+    mode,
     sockets,
     async userOn(index) {
       const session = await registerUser(started().url(index));
@@ -185,13 +207,15 @@ export function useCluster(options: ClusterOptions = {}): ClusterFixture {
 }
 
 /**
- * The topologies a feature test runs on: two instances sharing a real Redis,
- * and the embedded single node. Tests address "instance 0" and "instance 1";
- * on the single node both are the same server.
+ * The topologies a feature test runs on: two instances sharing a real Redis, two on a real
+ * Redis Cluster (REDIS_MODE=cluster, issue 15: one suite, every mode), and the embedded
+ * single node. Tests address "instance 0" and "instance 1"; on the single node both are the
+ * same server.
  */
 export function topologies(config: Partial<Config> = {}): [string, ClusterOptions][] {
   return [
     ['two instances on Redis', { instances: 2, config }],
+    ['two instances on a Redis Cluster', { instances: 2, redis: { cluster: true }, config }],
     ['embedded single node', { instances: 1, redis: false, config }],
   ];
 }
