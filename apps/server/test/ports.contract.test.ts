@@ -7,7 +7,7 @@ import { createEmbeddedBackend } from '../src/embedded/backend';
 import type { Backend } from '../src/ports';
 import { createRedisBackend } from '../src/redis/backend';
 import { migratedDataDir } from './support/data-dir';
-import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
+import { RedisCluster, RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 
 /*
  * One contract for the ports, run against every implementation: Redis (the
@@ -18,11 +18,13 @@ import { RedisServer, type EmbeddedDataDir } from '@chat/testkit';
 let redis: RedisServer;
 const silent = pino({ level: 'silent' });
 
+/** Issue 15: the same contract on a real Redis Cluster (REDIS_MODE=cluster). */
+let redisCluster: RedisCluster;
 beforeAll(async () => {
-  redis = await RedisServer.start();
+  [redis, redisCluster] = await Promise.all([RedisServer.start(), RedisCluster.start()]);
 });
 afterAll(async () => {
-  await redis.destroy();
+  await Promise.all([redis.destroy(), redisCluster.destroy()]);
 });
 
 /** The embedded backends' DATA_DIRs (persistence on, as in production), deleted after each test. */
@@ -35,6 +37,21 @@ const implementations: [string, (retention: number) => Backend | Promise<Backend
       createRedisBackend(
         configWith({
           redisUrl: redis.url,
+          redisKeyPrefix: `t${randomUUID()}:`,
+          messageRetention: retention,
+          instanceId: 'contract',
+        }),
+        silent,
+        { onDropped: () => {} },
+      ),
+  ],
+  [
+    'redis cluster',
+    (retention) =>
+      createRedisBackend(
+        configWith({
+          redisUrl: redisCluster.url,
+          redisMode: 'cluster',
           redisKeyPrefix: `t${randomUUID()}:`,
           messageRetention: retention,
           instanceId: 'contract',

@@ -80,13 +80,25 @@ export class RedisMessageLog implements MessageLog {
 
   async append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
     const { roomId, userId, username, text, clientId } = request;
+    const cluster = this.keys.mode === 'cluster';
+    // Cluster mode: the user's bucket lives in the user's slot, the room's keys in the room's,
+    // so the bucket is charged first, on its own (one more round trip, only while the limit
+    // is on: docs/ARCHITECTURE.md "Cluster mode: the send path"), and the append runs without.
+    if (cluster && limits.ratePerSec > 0) {
+      const wait = await redisCall(() =>
+        this.scripts.rateLimit([this.keys.messageRate(userId)], [limits.ratePerSec, limits.burst]),
+      );
+      if (wait > 0) return { status: 'rate_limited', retryAfterMs: wait };
+    }
+    const log = this.keys.roomLog(roomId);
     const [status, value] = await redisCall(() =>
       this.scripts.appendMessage(
         [
-          ...this.keys.roomLog(roomId),
+          ...log,
           this.keys.clientId(userId, roomId, clientId),
-          this.keys.messageRate(userId),
-          this.keys.archiveFeed(),
+          // In cluster mode unused (rate 0 below) and named in the room's slot, as every key is.
+          cluster ? log[0]! : this.keys.messageRate(userId),
+          this.keys.archiveFeedOf(roomId),
         ],
         [
           roomId,
@@ -96,12 +108,13 @@ export class RedisMessageLog implements MessageLog {
           clientId,
           this.options.retention,
           this.options.clientIdTtlSec,
-          limits.ratePerSec,
+          cluster ? 0 : limits.ratePerSec,
           limits.burst,
-          this.keys.channels.messages,
+          this.publishChannel(roomId),
           this.options.instanceId,
           request.replyTo ?? '',
           (request.mentions ?? []).join(' '),
+          this.publishCommand,
         ],
       ),
     );
@@ -152,18 +165,19 @@ export class RedisMessageLog implements MessageLog {
         this.scripts.messageChange(
           [
             ...log,
-            this.keys.archiveFeed(),
+            this.keys.archiveFeedOf(roomId),
             this.keys.clientId(current.userId, roomId, current.clientId),
           ],
           [
             messageId,
             raw,
             json,
-            this.keys.channels.messages,
+            this.publishChannel(roomId),
             this.options.instanceId,
             shown ? JSON.stringify(replySnapshot(next)) : '',
             mentionsChanged ? (next.mentions ?? []).join(' ') : '-',
             next.deleted ? '1' : '0',
+            this.publishCommand,
           ],
         ),
       );
@@ -176,6 +190,17 @@ export class RedisMessageLog implements MessageLog {
       'this message is being changed by many people at once; try again',
     );
   }
+
+  /** Where the room's messages and changes are published: see publishCommand. */
+  private publishChannel(_roomId: string): string {
+    return this.keys.channels.messages;
+  }
+
+  /**
+   * PUBLISH on MESSAGES. In cluster mode too for now: a classic PUBLISH on a Redis Cluster
+   * reaches every node's subscribers (the cluster bus broadcasts it).
+   */
+  private readonly publishCommand = 'PUBLISH';
 
   /** One script call (lua/catch-up.lua): missed messages, changed ones and the point read, one snapshot. */
   async catchUp(roomId: string, after: string, limit: number): Promise<CatchUpRead> {

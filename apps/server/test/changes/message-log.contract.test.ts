@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { compareMessageIds, type Message } from '@chat/shared';
-import { RedisServer, waitUntil, type EmbeddedDataDir } from '@chat/testkit';
+import { RedisCluster, RedisServer, waitUntil, type EmbeddedDataDir } from '@chat/testkit';
 import { addReaction, editMessage } from '../../src/chat/message-changes';
 import { configWith } from '../../src/config';
 import { createEmbeddedBackend } from '../../src/embedded/backend';
@@ -20,11 +20,13 @@ import { migratedDataDir } from '../support/data-dir';
 
 let redis: RedisServer;
 const silent = pino({ level: 'silent' });
+/** Issue 15: the same contract on a real Redis Cluster (REDIS_MODE=cluster). */
+let redisCluster: RedisCluster;
 beforeAll(async () => {
-  redis = await RedisServer.start();
+  [redis, redisCluster] = await Promise.all([RedisServer.start(), RedisCluster.start()]);
 });
 afterAll(async () => {
-  await redis.destroy();
+  await Promise.all([redis.destroy(), redisCluster.destroy()]);
 });
 
 const dataDirs: EmbeddedDataDir[] = [];
@@ -38,6 +40,24 @@ const implementations: [string, (retention: number) => Backend | Promise<Backend
       return createRedisBackend(
         configWith({
           redisUrl: redis.url,
+          redisKeyPrefix: prefix,
+          messageRetention: retention,
+          instanceId: 'contract',
+        }),
+        silent,
+        { onDropped: () => {} },
+      );
+    },
+  ],
+  [
+    'redis cluster',
+    (retention) => {
+      const prefix = `t${randomUUID()}:`;
+      prefixes.push(prefix);
+      return createRedisBackend(
+        configWith({
+          redisUrl: redisCluster.url,
+          redisMode: 'cluster',
           redisKeyPrefix: prefix,
           messageRetention: retention,
           instanceId: 'contract',

@@ -6,7 +6,8 @@
 --   4. XADD to the room's stream (Redis assigns the id: the room's order), with what
 --      readers need at ordering time (author, mention ids, original); the message itself
 --      goes to the room's state hash, which changes overwrite (lib/room-log.lua);
---   5. PUBLISH the stored message on MESSAGES (ARGV[10]), in that same order;
+--   5. PUBLISH the stored message on MESSAGES (ARGV[10]), in that same order (ARGV[14]
+--      names the command: PUBLISH, or SPUBLISH on the room's shard channel in cluster mode);
 --   6. remember the clientId (its message id: a resend answers the current state);
 --   7. when the archive feed exists, XADD the same message JSON to it; else trim the room.
 -- Nothing is published that was not stored, and nothing is stored twice.
@@ -22,11 +23,13 @@
 -- the room's order.
 --
 -- KEYS[1..6] the room's log (keys.ts roomLog)   KEYS[7] clientId key   KEYS[8] rate bucket
--- KEYS[9] archive feed
+-- KEYS[9] archive feed (in cluster mode the room partition's shard: every key in one slot;
+-- the rate bucket is then the user's, charged before this script, and KEYS[8] repeats KEYS[1])
 -- ARGV[1] roomId  ARGV[2] userId  ARGV[3] username  ARGV[4] text  ARGV[5] clientId
 -- ARGV[6] retention  ARGV[7] clientId ttl (s)  ARGV[8] rate per s (0 = off)
 -- ARGV[9] burst  ARGV[10] channel  ARGV[11] origin instance id
 -- ARGV[12] replyTo message id ('' none)  ARGV[13] mention ids, space separated ('' none)
+-- ARGV[14] the publish command: PUBLISH or SPUBLISH
 -- Returns {1, message json} stored, {2, message json} duplicate, {3, retry after ms},
 -- {4, message id} duplicate no longer retained, {5} reply to no such message.
 
@@ -111,7 +114,7 @@ if reply then
     redis.call('HSET', log[5], ARGV[12], replies .. ' ' .. id)
   end
 end
-redis.call('PUBLISH', ARGV[10], '{"origin":' .. cjson.encode(ARGV[11]) .. ',"message":' .. message .. '}')
+redis.call(ARGV[14], ARGV[10], '{"origin":' .. cjson.encode(ARGV[11]) .. ',"message":' .. message .. '}')
 redis.call('SET', KEYS[7], id, 'EX', ARGV[7])
 if archived then
   -- Field `m`: a stored message, whole (archive-feed.ts lists the entry kinds).

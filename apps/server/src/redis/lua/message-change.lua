@@ -17,6 +17,7 @@
 -- ARGV[1] message id  ARGV[2] its state as the change was computed from  ARGV[3] new state
 -- ARGV[4] channel  ARGV[5] origin instance id  ARGV[6] reply snapshot JSON ('' unchanged)
 -- ARGV[7] mention ids re-computed, space separated ('-' unchanged)  ARGV[8] '1' a delete
+-- ARGV[9] the publish command: PUBLISH, or SPUBLISH on the room's shard channel (cluster mode)
 -- Returns {1, change id} stored, {0} no such message, {2} the state moved on.
 
 local log = room_log(1)
@@ -38,7 +39,7 @@ if copy and string.sub(copy, 1, 1) == '{' then redis.call('SET', KEYS[8], id, 'K
 
 local version = cjson.encode(change)
 local origin = cjson.encode(ARGV[5])
-redis.call('PUBLISH', ARGV[4],
+redis.call(ARGV[9], ARGV[4],
   '{"origin":' .. origin .. ',"kind":"updated","changeId":' .. version .. ',"message":' .. ARGV[3] .. '}')
 local archived = redis.call('EXISTS', KEYS[7]) == 1
 if archived then
