@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -10,19 +9,19 @@ import {
   migrate,
   type ChatScripts,
   type PostgresArchive,
+  type RedisClient,
   type RedisKeys,
 } from '@chat/server/archive-kit';
 import { backfillRooms } from './backfill';
 import type { ArchiverConfig } from './config';
-import { parseFeedEntry, type FeedEntry, type RawFeedEntry } from './feed-entry';
+import { parseFeedEntry, type FeedEntry } from './feed-entry';
+import { FeedReader, type ShardEntries } from './feed-reader';
 import type { ArchiverMetrics } from './metrics';
 import { Retrier } from './retry';
 import { RoomTrimmer } from './room-trimmer';
 
 /** The dead-letter stream keeps about this many entries. */
 const DEAD_LETTER_MAX = 10_000;
-/** A consumer holding nothing and silent this many claim periods is removed from the group. */
-const IDLE_CONSUMER_PERIODS = 10;
 
 type Archivable = Extract<FeedEntry, { kind: 'message' | 'change' }>;
 type Invalid = Extract<FeedEntry, { kind: 'invalid' }>;
@@ -31,10 +30,13 @@ export interface ArchiverDeps {
   config: ArchiverConfig;
   /** This process's unique name in the consumer group. */
   consumer: string;
-  /** Commands and scripts. */
-  redis: Redis;
-  /** A connection of its own for XREADGROUP BLOCK. */
-  reader: Redis;
+  /** Commands and scripts: one Redis (single mode) or the Cluster client (cluster mode). */
+  redis: RedisClient;
+  /**
+   * Single mode: a connection of its own for XREADGROUP BLOCK. Absent in cluster mode, where
+   * the feed shards are polled in rounds (feed-reader.ts).
+   */
+  reader?: Redis;
   scripts: ChatScripts;
   keys: RedisKeys;
   pool: pg.Pool;
@@ -59,13 +61,8 @@ export class Archiver {
   private readonly abandonSignal = new AbortController();
   private readonly retrier: Retrier;
   private readonly trimmer: RoomTrimmer;
-  /** Re-read this consumer's own pending entries from here (after a start or a read error). */
-  private pendingCursor: string | undefined = '0-0';
-  private claimCursor = '0-0';
-  private nextClaimAt = 0;
+  private readonly feedReader: FeedReader;
   private backfillNeeded = true;
-  private readonly feed: string;
-  private readonly blockMs: number;
 
   constructor(private readonly deps: ArchiverDeps) {
     this.retrier = new Retrier(
@@ -74,9 +71,25 @@ export class Archiver {
       this.abandonSignal.signal,
     );
     this.trimmer = new RoomTrimmer(deps.scripts, deps.keys, deps.config.messageRetention);
-    this.feed = deps.keys.archiveFeed();
-    // The blocking read must return well before the connection's command timeout.
-    this.blockMs = Math.max(50, Math.min(2000, Math.floor(deps.config.redisCommandTimeoutMs / 2)));
+    this.feedReader = new FeedReader({
+      feeds: deps.keys.archiveFeeds(),
+      consumer: deps.consumer,
+      redis: deps.redis,
+      blocking: deps.reader,
+      scripts: deps.scripts,
+      batchSize: deps.config.batchSize,
+      claimIdleMs: deps.config.claimIdleMs,
+      // The blocking read must return well before the connection's command timeout.
+      blockMs: Math.max(50, Math.min(2000, Math.floor(deps.config.redisCommandTimeoutMs / 2))),
+      pollMs: deps.config.pollMs,
+      retrier: this.retrier,
+      logger: deps.logger,
+      onLost: async () => {
+        this.backfillNeeded = true;
+        await ensureArchiveFeed(deps.scripts, deps.keys);
+      },
+      stopSignal: this.stopSignal.signal,
+    });
   }
 
   /**
@@ -89,15 +102,22 @@ export class Archiver {
     if (applied.length > 0) logger.info({ applied }, 'archive schema migrated');
     await this.retrier.run('read', () => ensureArchiveFeed(scripts, keys));
     await this.backfill();
+    const feeds = keys.archiveFeeds();
     logger.info(
-      { consumer, feed: this.feed, batchSize: config.batchSize, claimIdleMs: config.claimIdleMs },
+      {
+        consumer,
+        feed: feeds.length === 1 ? feeds[0] : `${feeds.length} shards`,
+        batchSize: config.batchSize,
+        claimIdleMs: config.claimIdleMs,
+        ...(config.redisMode === 'cluster' ? { pollMs: config.pollMs } : {}),
+      },
       'archiver ready',
     );
     while (!this.stopping) {
-      const entries = await this.next();
-      if (entries.length > 0) await this.archiveBatch(entries);
+      const batch = await this.feedReader.next();
+      if (batch.length > 0) await this.archiveBatch(batch);
       if (this.backfillNeeded) await this.backfill();
-      await this.trim(entries.length > 0);
+      await this.trim(batch.map(({ feed }) => feed));
     }
     await this.leave();
   }
@@ -114,90 +134,16 @@ export class Archiver {
     this.abandonSignal.abort();
   }
 
-  /** Own pending entries first, then what idle consumers hold, else new entries (blocking). */
-  private async next(): Promise<RawFeedEntry[]> {
-    const { reader, redis, config } = this.deps;
-    try {
-      if (this.pendingCursor !== undefined) {
-        const entries = await this.readGroup(reader, this.pendingCursor, false);
-        this.pendingCursor = entries.length > 0 ? entries[entries.length - 1]![0] : undefined;
-        this.retrier.succeeded('read');
-        return entries;
-      }
-      if (Date.now() >= this.nextClaimAt) {
-        const entries = await this.claim(redis);
-        if (entries.length > 0) return entries;
-      }
-      const entries = await this.readGroup(reader, '>', true);
-      this.retrier.succeeded('read');
-      return entries;
-    } catch (error) {
-      this.retrier.failed('read', error);
-      // The reply of a read that failed may have been lost with entries in it: they are
-      // pending under this consumer now, so read those again first.
-      this.pendingCursor = '0-0';
-      if (/NOGROUP/.test(String(error))) {
-        // The feed or its group is gone (Redis lost its data, or someone deleted it).
-        await ensureArchiveFeed(this.deps.scripts, this.deps.keys).catch(() => {});
-        this.backfillNeeded = true;
-      }
-      await this.pause(Math.min(config.claimIdleMs, 1000));
-      return [];
-    }
-  }
-
-  private async readGroup(redis: Redis, from: string, block: boolean): Promise<RawFeedEntry[]> {
-    const { consumer, config } = this.deps;
-    const reply = (await redis.xreadgroup(
-      'GROUP',
-      ARCHIVE_GROUP,
-      consumer,
-      'COUNT',
-      config.batchSize,
-      ...((block ? ['BLOCK', this.blockMs] : []) as ['BLOCK', number]),
-      'STREAMS',
-      this.feed,
-      from,
-    )) as [string, RawFeedEntry[]][] | null;
-    return reply?.[0]?.[1] ?? [];
-  }
-
-  /** XAUTOCLAIM: entries idle longer than ARCHIVER_CLAIM_IDLE_MS with another consumer. */
-  private async claim(redis: Redis): Promise<RawFeedEntry[]> {
-    const { consumer, config, scripts } = this.deps;
-    try {
-      const [cursor, entries] = (await redis.xautoclaim(
-        this.feed,
-        ARCHIVE_GROUP,
-        consumer,
-        config.claimIdleMs,
-        this.claimCursor,
-        'COUNT',
-        config.batchSize,
-      )) as [string, RawFeedEntry[], string[]?];
-      this.claimCursor = cursor;
-      if (cursor === '0-0') {
-        // A full pass: wait before the next one, and forget consumers that hold nothing.
-        this.nextClaimAt = Date.now() + Math.max(50, Math.floor(config.claimIdleMs / 2));
-        await scripts.archiveDropConsumers(
-          [this.feed],
-          ['', config.claimIdleMs * IDLE_CONSUMER_PERIODS, ARCHIVE_GROUP],
-        );
-      }
-      if (entries.length > 0)
-        this.deps.logger.info({ entries: entries.length }, 'took over entries of an idle archiver');
-      this.retrier.succeeded('claim');
-      return entries;
-    } catch (error) {
-      this.retrier.failed('claim', error);
-      this.nextClaimAt = Date.now() + 1000;
-      return [];
-    }
-  }
-
-  /** Parse, commit, then acknowledge (and dead-letter), each step retried until it passes. */
-  private async archiveBatch(raw: RawFeedEntry[]): Promise<void> {
-    const { metrics, redis, keys } = this.deps;
+  /**
+   * Parse, commit, then acknowledge (and dead-letter), each step retried until it passes.
+   * A batch holds one shard's entries (single mode) or a round's, of several shards (cluster
+   * mode): written in one statement, acknowledged shard by shard.
+   */
+  private async archiveBatch(batch: ShardEntries[]): Promise<void> {
+    const { metrics, keys } = this.deps;
+    const raw = batch.flatMap(({ entries }) => entries);
+    const feedOf = new Map<string, string>();
+    for (const { feed, entries } of batch) for (const [id] of entries) feedOf.set(id, feed);
     const parsed = raw.map(parseFeedEntry);
     const unusable = parsed.filter((entry): entry is Invalid => entry.kind === 'invalid');
     for (const _ of unusable) metrics.errors.inc({ stage: 'parse' });
@@ -205,7 +151,36 @@ export class Archiver {
       this.write(parsed.filter((entry): entry is Archivable => entry.kind !== 'invalid')),
     );
     const dead = [...unusable, ...rejected];
-    await this.retrier.run('ack', async () => {
+    await this.retrier.run('ack', () => this.acknowledge(batch, dead));
+    if (dead.length > 0)
+      this.deps.logger.warn(
+        { entries: dead.map(({ feedId, reason }) => ({ feedId, reason })) },
+        'feed entries dead-lettered',
+      );
+    metrics.deadLettered.inc(dead.length);
+    metrics.archived.inc(written);
+    metrics.batchSize.observe(raw.length);
+    // Only messages move the room's trim point; a change's message was archived before it.
+    // A message read from another shard than its room's (not written by append.lua) does not:
+    // its feed id says nothing about the order of the room's own shard.
+    for (const entry of committed)
+      if (
+        entry.kind === 'message' &&
+        feedOf.get(entry.feedId) === keys.archiveFeedOf(entry.message.roomId)
+      )
+        this.trimmer.noteArchived(entry.message.roomId, entry.feedId, entry.message.id);
+  }
+
+  /**
+   * Dead letters and XACK. Single mode: one MULTI, so an entry is dead-lettered exactly once.
+   * Cluster mode: the dead-letter stream and the shards lie in different slots, which one
+   * MULTI cannot span: the dead letters first (one MULTI), then each shard's XACK, so a crash
+   * between the two can dead-letter an entry twice (each names its feed id), never lose one.
+   */
+  private async acknowledge(batch: ShardEntries[], dead: Invalid[]): Promise<void> {
+    const { redis, keys } = this.deps;
+    const sharded = keys.mode === 'cluster';
+    if (!sharded || dead.length > 0) {
       const transaction = redis.multi();
       for (const entry of dead)
         transaction.xadd(
@@ -221,23 +196,19 @@ export class Archiver {
           'fields',
           JSON.stringify(entry.fields),
         );
-      transaction.xack(this.feed, ARCHIVE_GROUP, ...raw.map(([id]) => id));
+      if (!sharded)
+        for (const { feed, entries } of batch)
+          transaction.xack(feed, ARCHIVE_GROUP, ...entries.map(([id]) => id));
       const results = await transaction.exec();
       const failure = results?.find(([error]) => error)?.[0];
       if (!results || failure) throw failure ?? new Error('transaction aborted');
-    });
-    if (dead.length > 0)
-      this.deps.logger.warn(
-        { entries: dead.map(({ feedId, reason }) => ({ feedId, reason })) },
-        'feed entries dead-lettered',
+    }
+    if (sharded)
+      await Promise.all(
+        batch.map(({ feed, entries }) =>
+          redis.xack(feed, ARCHIVE_GROUP, ...entries.map(([id]) => id)),
+        ),
       );
-    metrics.deadLettered.inc(dead.length);
-    metrics.archived.inc(written);
-    metrics.batchSize.observe(raw.length);
-    // Only messages move the room's trim point; a change's message was archived before it.
-    for (const entry of committed)
-      if (entry.kind === 'message')
-        this.trimmer.noteArchived(entry.message.roomId, entry.feedId, entry.message.id);
   }
 
   /**
@@ -300,14 +271,24 @@ export class Archiver {
     return written;
   }
 
-  /** Trims the feed to the group's safe point, then the rooms up to it. */
-  private async trim(afterBatch: boolean): Promise<void> {
-    if (!afterBatch && this.trimmer.waiting === 0) return;
+  /**
+   * Trims each feed shard the batch came from, and those of rooms still waiting for their
+   * safe point, to the group's safe point there; then the rooms up to it.
+   */
+  private async trim(batchFeeds: string[]): Promise<void> {
+    const feeds = new Set([...batchFeeds, ...this.trimmer.waitingFeeds()]);
+    if (feeds.size === 0) return;
     const { scripts, metrics } = this.deps;
     try {
-      const result = await scripts.archiveTrimFeed([this.feed], [ARCHIVE_GROUP]);
-      if (!result) return;
-      const outcome = await this.trimmer.trim(result[0]);
+      const safePoints = new Map<string, string>();
+      await Promise.all(
+        [...feeds].map(async (feed) => {
+          const result = await scripts.archiveTrimFeed([feed], [ARCHIVE_GROUP]);
+          if (result) safePoints.set(feed, result[0]);
+        }),
+      );
+      if (safePoints.size === 0) return;
+      const outcome = await this.trimmer.trim(safePoints);
       metrics.roomTrimmed.inc(outcome.trimmed);
       if ('backfillNeeded' in outcome) this.backfillNeeded = true;
       this.retrier.succeeded('trim');
@@ -332,21 +313,13 @@ export class Archiver {
 
   /** Leaves the group when it holds nothing (what it holds stays, for another to claim). */
   private async leave(): Promise<void> {
-    const { scripts, consumer, logger } = this.deps;
+    const { logger } = this.deps;
     try {
-      const removed = await scripts.archiveDropConsumers(
-        [this.feed],
-        [consumer, this.deps.config.claimIdleMs * IDLE_CONSUMER_PERIODS, ARCHIVE_GROUP],
-      );
+      const removed = await this.feedReader.leave();
       logger.info({ leftGroup: removed > 0 }, 'archiver stopped');
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'could not leave the consumer group');
     }
-  }
-
-  /** Waits `ms`, or less when stop() is called. */
-  private async pause(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.stopSignal.signal }).catch(() => {});
   }
 }
 

@@ -4,7 +4,7 @@ import { ConfigError, integer, parseSettings, setting, SETTINGS } from '@chat/se
 /*
  * The archiver's settings: the server's own rows (same variables, same rules
  * and defaults, so an archiver beside the instances reads the same .env) and
- * three of its own. The only reader of process.env here; validated once at
+ * four of its own. The only reader of process.env here; validated once at
  * start-up, a bad value stops the process naming the variable.
  */
 const ARCHIVER_SETTINGS = {
@@ -30,6 +30,13 @@ const ARCHIVER_SETTINGS = {
    * before another one takes it over (XAUTOCLAIM).
    */
   claimIdleMs: setting('ARCHIVER_CLAIM_IDLE_MS', integer(30_000, 100)),
+  /**
+   * REDIS_MODE=cluster only: how long an archiver waits after a round of reads of every feed
+   * shard found nothing (one call cannot block on several slots). It bounds the archive's
+   * added latency when idle; its cost is 128 reads per round (docs/ARCHITECTURE.md "Cluster
+   * mode: the archive feed"). Single mode blocks on its one feed and ignores it.
+   */
+  pollMs: setting('ARCHIVER_POLL_MS', integer(200, 10)),
   /** Port of /metrics, /healthz and /readyz; 0 picks a free one (logged at start). */
   port: setting('ARCHIVER_PORT', integer(9410)),
 };

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { messageIdTime } from '@chat/shared';
-import { ARCHIVE_GROUP } from '@chat/server/archive-kit';
+import { ARCHIVE_GROUP, type RedisClient } from '@chat/server/archive-kit';
 import type { FeedState } from './metrics';
 
 /**
@@ -8,16 +7,45 @@ import type { FeedState } from './metrics';
  * atomic, which a gauge does not need): entries undelivered (XINFO GROUPS
  * `lag`) plus delivered and unacknowledged (`pending`), and the age, on
  * Redis's clock, of the oldest of them: the oldest pending entry, or else the
- * first one after the last delivered.
+ * first one after the last delivered. With several feed shards (cluster
+ * mode): entries and lengths summed over the shards, the age the oldest of
+ * any shard's (each shard read concurrently, at scrape time only).
  */
-export async function readFeedState(redis: Redis, feed: string): Promise<FeedState> {
-  const [groups, length, [seconds, micros]] = await Promise.all([
-    redis.xinfo('GROUPS', feed) as Promise<unknown[][]>,
-    redis.xlen(feed),
+export async function readFeedState(redis: RedisClient, feeds: string[]): Promise<FeedState> {
+  const [shards, [seconds, micros]] = await Promise.all([
+    Promise.all(feeds.map((feed) => readShard(redis, feed))),
     redis.time(),
   ]);
+  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  let lagEntries = 0;
+  let length = 0;
+  let oldest: number | undefined;
+  for (const shard of shards) {
+    lagEntries += shard.lagEntries;
+    length += shard.length;
+    if (shard.oldest !== undefined) {
+      const time = messageIdTime(shard.oldest);
+      oldest = oldest === undefined ? time : Math.min(oldest, time);
+    }
+  }
+  return {
+    lagEntries,
+    lagSeconds: oldest === undefined ? 0 : Math.max(0, now - oldest) / 1000,
+    length,
+  };
+}
+
+/** One shard's lag: its uncommitted entries, the oldest of them, and its length. */
+async function readShard(
+  redis: RedisClient,
+  feed: string,
+): Promise<{ lagEntries: number; oldest: string | undefined; length: number }> {
+  const [groups, length] = await Promise.all([
+    redis.xinfo('GROUPS', feed) as Promise<unknown[][]>,
+    redis.xlen(feed),
+  ]);
   const group = groups.map(fieldsOf).find((fields) => fields.name === ARCHIVE_GROUP);
-  if (!group) return { lagEntries: length, lagSeconds: 0, length };
+  if (!group) return { lagEntries: length, oldest: undefined, length };
   const pending = Number(group.pending ?? 0);
   const lastDelivered = String(group['last-delivered-id'] ?? '0-0');
   // `lag` is null when Redis cannot tell (entries deleted mid-stream): count them instead,
@@ -34,12 +62,7 @@ export async function readFeedState(redis: Redis, feed: string): Promise<FeedSta
     const [first] = await redis.xrange(feed, `(${lastDelivered}`, '+', 'COUNT', 1);
     oldest = first?.[0];
   }
-  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  return {
-    lagEntries: undelivered + pending,
-    lagSeconds: oldest === undefined ? 0 : Math.max(0, now - messageIdTime(oldest)) / 1000,
-    length,
-  };
+  return { lagEntries: undelivered + pending, oldest, length };
 }
 
 /** XINFO's flat `[name, value, ...]` reply as an object. */

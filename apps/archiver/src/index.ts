@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import {
   ConfigError,
   createLogger,
   createPostgresPool,
+  createRedisCluster,
   createRedisConnection,
   isAuthError,
   PostgresArchive,
@@ -12,6 +12,7 @@ import {
   redactRedisUrl,
   redisKeys,
   registerScripts,
+  type RedisClient,
 } from '@chat/server/archive-kit';
 import { Archiver } from './archiver';
 import { loadArchiverConfig, type ArchiverConfig } from './config';
@@ -40,16 +41,23 @@ async function main(): Promise<void> {
   // Unique per process, whatever INSTANCE_ID says: a consumer's pending entries are its own.
   const consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const logger = createLogger(config).child({ consumer });
-  const keys = redisKeys(config.redisKeyPrefix);
-  const redis = createRedisConnection(config, 'commands', logger);
-  const reader = createRedisConnection({ ...config, instanceId: consumer }, 'blocking', logger);
+  const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
+  // Cluster mode: the Cluster client for everything; the feed shards are polled, not blocked
+  // on (feed-reader.ts), so there is no blocking connection.
+  const cluster = config.redisMode === 'cluster';
+  const redis: RedisClient = cluster
+    ? createRedisCluster(config, 'commands', logger)
+    : createRedisConnection(config, 'commands', logger);
+  const reader = cluster
+    ? undefined
+    : createRedisConnection({ ...config, instanceId: consumer }, 'blocking', logger);
   const scripts = registerScripts(redis);
   const pool = createPostgresPool(config.databaseUrl, {
     max: 4,
     applicationName: 'chat-archiver',
   });
   const archive = new PostgresArchive(poolSqlClient(pool), { close: () => pool.end() });
-  const metrics = createArchiverMetrics(consumer, () => readFeedState(redis, keys.archiveFeed()));
+  const metrics = createArchiverMetrics(consumer, () => readFeedState(redis, keys.archiveFeeds()));
   const http = await startArchiverHttp({
     host: config.host,
     port: config.port,
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
   const where = redactRedisUrl(config.redisUrl);
   logger.info({ redis: where }, 'connecting to redis');
   try {
-    await Promise.all([connected(redis), connected(reader)]);
+    await Promise.all([connected(redis), ...(reader ? [connected(reader)] : [])]);
   } catch (error) {
     logger.fatal({ redis: where, err: (error as Error).message }, 'redis refused the credentials');
     process.exit(1);
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
     if (!stopping) logger.fatal({ err: error }, 'archiver failed');
   }
   http.server.close();
-  await Promise.allSettled([redis.quit(), reader.quit(), archive.close()]);
+  await Promise.allSettled([redis.quit(), reader?.quit(), archive.close()]);
   process.exit(code);
 }
 
@@ -113,7 +121,7 @@ async function main(): Promise<void> {
  * away (logged once per distinct error). Rejects on wrong credentials, which
  * retrying will not fix.
  */
-function connected(redis: Redis): Promise<void> {
+function connected(redis: RedisClient): Promise<void> {
   return new Promise((resolve, reject) => {
     const onReady = () => {
       redis.off('error', onError);

@@ -16,9 +16,9 @@ export type TrimOutcome = { trimmed: number } | { backfillNeeded: true; trimmed:
 /**
  * Keeps room streams at about `retention` messages once their messages are
  * in PostgreSQL. Feeds it the messages this archiver committed
- * (`noteArchived`); after each feed trim, `trim(safePoint)` trims, per room,
+ * (`noteArchived`); after each feed trim, `trim(safePoints)` trims, per room,
  * up to the newest noted message whose feed entry is older than the safe
- * point S. Every feed entry older than S was committed by some archiver, and
+ * point S of the room's feed shard (cluster mode: its partition's shard). Every feed entry older than S was committed by some archiver, and
  * within a room the feed's order is the room's order (one script writes
  * both), so every message of the room up to it is archived. Noted messages
  * not yet older than S wait for a later call (another archiver still holds
@@ -47,19 +47,27 @@ export class RoomTrimmer {
     return count;
   }
 
+  /** The feed shards of the rooms with noted messages: where a safe point is still awaited. */
+  waitingFeeds(): Set<string> {
+    return new Set([...this.noted.keys()].map((roomId) => this.keys.archiveFeedOf(roomId)));
+  }
+
   /**
-   * Trims every room with noted messages older than `safePoint`. Stops with
-   * `backfillNeeded` (keeping what it noted) when a room refuses because the
-   * backfill marker is absent. Throws on a Redis error, keeping what it had
-   * not trimmed yet.
+   * Trims every room with noted messages older than the safe point of its feed
+   * shard (`safePoints`: feed → S; rooms of a shard not in it wait). Stops
+   * with `backfillNeeded` (keeping what it noted) when a room refuses because
+   * its backfill marker is absent. Throws on a Redis error, keeping what it
+   * had not trimmed yet.
    */
-  async trim(safePoint: string): Promise<TrimOutcome> {
+  async trim(safePoints: Map<string, string>): Promise<TrimOutcome> {
     let trimmed = 0;
     let backfillNeeded = false;
     // Rooms are trimmed concurrently: their calls share one round trip (ioredis pipelines
     // the commands of one tick), instead of one round trip per room.
     await Promise.all(
       [...this.noted].map(async ([roomId, list]) => {
+        const safePoint = safePoints.get(this.keys.archiveFeedOf(roomId));
+        if (safePoint === undefined) return;
         const ready = list.filter((entry) => compareMessageIds(entry.feedId, safePoint) < 0);
         if (ready.length === 0) return;
         const newest = ready.reduce((a, b) =>
@@ -67,7 +75,7 @@ export class RoomTrimmer {
         );
         for (;;) {
           const removed = await this.scripts.archiveTrimRoom(
-            [...this.keys.roomLog(roomId), this.keys.archiveBackfilled()],
+            [...this.keys.roomLog(roomId), this.keys.archiveBackfilledOf(roomId)],
             [newest.messageId, this.retention, TRIM_CHUNK],
           );
           if (removed < 0) {

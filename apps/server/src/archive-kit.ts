@@ -16,7 +16,13 @@ export {
 } from './config';
 export { createLogger } from './logger';
 export { ARCHIVE_GROUP, ensureArchiveFeed, FEED_FIELDS } from './redis/archive-feed';
-export { createRedisConnection, isAuthError, type RedisConnectionConfig } from './redis/connection';
+export {
+  createRedisCluster,
+  createRedisConnection,
+  isAuthError,
+  type RedisClient,
+  type RedisConnectionConfig,
+} from './redis/connection';
 export { redisKeys, type RedisKeys } from './redis/keys';
 export { registerScripts, type ChatScripts } from './redis/scripts';
 export { PostgresArchive } from './postgres/archive';

@@ -4,7 +4,9 @@ import type { ChatScripts } from './scripts';
 /*
  * The archive feed: one Redis Stream (`keys.archiveFeed()`) that lua/append.lua
  * writes in the same atomic step as the room stream, read by the archivers
- * through one consumer group. Entry layout, one field per entry:
+ * through one consumer group. In cluster mode (issue 15) one such stream per
+ * room partition (`keys.archiveFeedOf(roomId)`, in the room's slot), each with
+ * its own group of the same name. Entry layout, one field per entry:
  *
  *   m <Message JSON>   a stored message, exactly as it was published (insert;
  *                      a re-delivery changes nothing: ON CONFLICT DO NOTHING)
@@ -32,21 +34,25 @@ export const FEED_FIELDS = {
 } as const;
 
 /**
- * Registers the archive in Redis: the feed and its consumer group exist
- * afterwards (created from the feed's first entry; an existing group is left
- * as it is). From then on every instance's appends feed it and leave room
- * trimming to the archivers. Called by every archiver at start and by a
- * server instance with DATABASE_URL. When the feed did not exist yet, the
- * backfill marker is cleared, so the archivers copy every room stream before
- * trimming any. Returns whether it created the feed.
+ * Registers the archive in Redis: every feed shard (keys.archiveShards(): the one feed in
+ * single mode, one per room partition in cluster mode) and its consumer group exist
+ * afterwards (created from the shard's first entry; an existing group is left as it is).
+ * From then on every instance's appends feed it and leave room trimming to the archivers.
+ * Called by every archiver at start and by a server instance with DATABASE_URL. When a
+ * shard did not exist yet, its backfill marker is cleared (the same script, in the
+ * shard's slot), so the archivers copy the room streams of that shard's rooms before
+ * trimming any. In cluster mode that is one script call per shard (128), sent
+ * concurrently, so about one round trip per master: at start only. Returns whether it
+ * created any shard.
  */
 export async function ensureArchiveFeed(
   scripts: Pick<ChatScripts, 'archiveRegister'>,
   keys: RedisKeys,
 ): Promise<boolean> {
-  const created = await scripts.archiveRegister(
-    [keys.archiveFeed(), keys.archiveBackfilled()],
-    [ARCHIVE_GROUP],
+  const created = await Promise.all(
+    keys
+      .archiveShards()
+      .map(({ feed, backfilled }) => scripts.archiveRegister([feed, backfilled], [ARCHIVE_GROUP])),
   );
-  return created === 1;
+  return created.some((one) => one === 1);
 }

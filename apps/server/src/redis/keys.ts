@@ -128,6 +128,18 @@ export function redisKeys(prefix: string, mode: RedisMode = 'single') {
     /** The backfill marker a room's trim reads: in cluster mode its partition's copy. */
     archiveBackfilledOf: (roomId: string) =>
       cluster ? `${backfilled}:${partitionTag(roomPartition(roomId))}` : backfilled,
+    /**
+     * Every feed shard with its backfill marker (same hash tag, so one script reads both):
+     * the one feed and `archive:backfilled` in single mode, one pair per partition in
+     * cluster mode. What registration (archive-register.lua) and the backfill walk over.
+     */
+    archiveShards: (): { feed: string; backfilled: string }[] =>
+      cluster
+        ? allPartitionTags().map((tag) => ({
+            feed: `${feed}:${tag}`,
+            backfilled: `${backfilled}:${tag}`,
+          }))
+        : [{ feed, backfilled }],
   };
 }
 
