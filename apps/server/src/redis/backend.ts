@@ -14,6 +14,7 @@ import {
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
 import { RedisMessageLog } from './message-log';
+import { RedisClusterPresenceStore } from './cluster-presence-store';
 import { RedisPresenceStore } from './presence-store';
 import { RedisRateLimiter } from './rate-limiter';
 import { RedisReadStateStore } from './read-state-store';
@@ -47,6 +48,7 @@ export function createRedisBackend(
   const subscriber = new RedisSubscriber(subscriberConnection);
   const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
   const scripts = registerScripts(commands);
+  const presenceOptions = { instanceId: config.instanceId, ttlMs: config.presenceTtlMs };
   const archiveDatabase = config.databaseUrl
     ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
     : undefined;
@@ -65,10 +67,10 @@ export function createRedisBackend(
     archive: archiveDatabase?.archive,
     eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
     rateLimiter: new RedisRateLimiter(scripts, keys),
-    presence: new RedisPresenceStore(scripts, keys, {
-      instanceId: config.instanceId,
-      ttlMs: config.presenceTtlMs,
-    }),
+    presence:
+      keys.mode === 'cluster'
+        ? new RedisClusterPresenceStore(commands, scripts, keys, presenceOptions)
+        : new RedisPresenceStore(scripts, keys, presenceOptions),
     readState: new RedisReadStateStore(scripts, keys),
     interest: everythingHeard,
     health: {
