@@ -14,8 +14,7 @@ import {
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
 import { RedisMessageLog } from './message-log';
-import { RedisClusterPresenceStore } from './cluster-presence-store';
-import { RedisPresenceStore } from './presence-store';
+import { presenceStoreFor } from './presence-store-for';
 import { RedisRateLimiter } from './rate-limiter';
 import { RedisReadStateStore } from './read-state-store';
 import { RedisRoomStore } from './room-store';
@@ -48,7 +47,6 @@ export function createRedisBackend(
   const subscriber = new RedisSubscriber(subscriberConnection);
   const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
   const scripts = registerScripts(commands);
-  const presenceOptions = { instanceId: config.instanceId, ttlMs: config.presenceTtlMs };
   const archiveDatabase = config.databaseUrl
     ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
     : undefined;
@@ -67,10 +65,10 @@ export function createRedisBackend(
     archive: archiveDatabase?.archive,
     eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
     rateLimiter: new RedisRateLimiter(scripts, keys),
-    presence:
-      keys.mode === 'cluster'
-        ? new RedisClusterPresenceStore(commands, scripts, keys, presenceOptions)
-        : new RedisPresenceStore(scripts, keys, presenceOptions),
+    presence: presenceStoreFor(commands, scripts, keys, {
+      instanceId: config.instanceId,
+      ttlMs: config.presenceTtlMs,
+    }),
     readState: new RedisReadStateStore(scripts, keys),
     interest: everythingHeard,
     health: {
