@@ -15,7 +15,13 @@
  * Options: --instances N (3), --base-port P (8001; 0 = free ports),
  * --lb-port P (LB_PORT or 8080), --web-port P (WEB_PORT or 3000), --no-web,
  * --no-archive (no PostgreSQL, no archiver: history is what Redis retains),
- * --data-dir DIR (.data/cluster).
+ * --data-dir DIR (.data/cluster),
+ * --redis-cluster (issue 15: a local Redis Cluster instead of one redis-server: three
+ *   masters with a replica each on free ports, cluster-node-timeout 5000 ms; every instance
+ *   and the archiver run with REDIS_MODE=cluster and REDIS_URL = the node list. Its data
+ *   lives in temp folders and goes when it stops, so its archive is a database of its own,
+ *   `chat_redis_cluster`, emptied at each start. With REDIS_URL set, that URL is taken as the
+ *   seed list of a Redis Cluster started elsewhere.)
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
@@ -33,8 +39,12 @@ const { values: args } = parseArgs({
     'no-web': { type: 'boolean', default: false },
     'no-archive': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: path.join(root, '.data', 'cluster') },
+    'redis-cluster': { type: 'boolean', default: false },
   },
 });
+const redisCluster = args['redis-cluster'];
+/** A production-like failure detection (the test kit's default of 1 s suits tests, not a demo). */
+const CLUSTER_NODE_TIMEOUT_MS = 5000;
 
 const instances = Number(args.instances);
 if (!Number.isInteger(instances) || instances < 1 || instances > 32)
@@ -97,14 +107,23 @@ async function main() {
   cluster = await ProcessCluster.start({
     instances,
     redis: externalRedis
-      ? { url: externalRedis }
-      : {
-          name: 'redis',
-          port: redisPort,
-          dir: path.join(dataDir, 'redis'),
-          appendOnly: true,
-          logFile: log('redis'),
-        },
+      ? { url: externalRedis, ...(redisCluster ? { mode: /** @type {const} */ ('cluster') } : {}) }
+      : redisCluster
+        ? {
+            cluster: {
+              name: 'redis-cluster',
+              masters: 3,
+              replicas: 1,
+              nodeTimeoutMs: CLUSTER_NODE_TIMEOUT_MS,
+            },
+          }
+        : {
+            name: 'redis',
+            port: redisPort,
+            dir: path.join(dataDir, 'redis'),
+            appendOnly: true,
+            logFile: log('redis'),
+          },
     port: (i) => serverPorts[i] ?? 0,
     env: (i) => ({
       INSTANCE_ID: `server-${i + 1}`,
@@ -125,7 +144,7 @@ async function main() {
   });
   if (databaseUrl)
     archiver = await ArchiverProcess.start(
-      { REDIS_URL: cluster.redisAddress, DATABASE_URL: databaseUrl, INSTANCE_ID: 'archiver-1' },
+      { ...cluster.redisEnv, DATABASE_URL: databaseUrl, INSTANCE_ID: 'archiver-1' },
       { name: 'archiver', logFile: log('archiver'), timeoutMs: 120_000 },
     );
   for (const part of [
@@ -144,9 +163,17 @@ async function main() {
   }
 
   const redisUrl = cluster.redisAddress;
-  const redisRow = externalRedis
-    ? ['redis', redactUrl(externalRedis), 'REDIS_URL (not started here)']
-    : ['redis', redisUrl, `AOF in ${path.relative(root, path.join(dataDir, 'redis'))}`];
+  const redisRows = externalRedis
+    ? [
+        [
+          'redis',
+          externalRedis.split(',').map(redactUrl).join(','),
+          `REDIS_URL (not started here)${redisCluster ? ', REDIS_MODE=cluster' : ''}`,
+        ],
+      ]
+    : redisCluster
+      ? await redisClusterRows(cluster.redisCluster)
+      : [['redis', redisUrl, `AOF in ${path.relative(root, path.join(dataDir, 'redis'))}`]];
   const archiveRows = !databaseUrl
     ? [['archive', 'off', '--no-archive: history is what Redis retains']]
     : [
@@ -160,7 +187,7 @@ async function main() {
         ['archiver', archiver?.url ?? '', 'metrics: /metrics, logs/archiver.log'],
       ];
   const rows = [
-    redisRow,
+    ...redisRows,
     ...archiveRows,
     ...serverPorts.map((port, i) => [
       `server-${i + 1}`,
@@ -180,9 +207,17 @@ async function main() {
       `Next.js on :${webPort}, open it through nginx`,
     ]);
   printTable(rows);
-  console.log(
-    `logs: ${path.relative(root, logDir)}/   watch messages: REDIS_URL=${redisUrl} npm run monitor`,
-  );
+  if (redisCluster && !externalRedis) {
+    const first = cluster.redisCluster.nodes[0]?.port;
+    console.log(`redis cluster nodes (REDIS_URL, REDIS_MODE=cluster): ${redisUrl}`);
+    console.log(
+      `logs: ${path.relative(root, logDir)}/   inspect: redis-cli -c -p ${first} CLUSTER NODES   (data is not kept)`,
+    );
+  } else {
+    console.log(
+      `logs: ${path.relative(root, logDir)}/   watch messages: REDIS_URL=${redisUrl} npm run monitor`,
+    );
+  }
   console.log(
     `cluster ready: ${instances} instance(s) behind http://localhost:${lbPort} (Ctrl-C stops everything)`,
   );
@@ -223,12 +258,43 @@ async function startArchive(log) {
     settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' },
     logFile: log('postgres'),
   });
+  if (redisCluster && !process.env.REDIS_URL) {
+    // The cluster's Redis data goes when it stops: an archive kept across runs would hold
+    // rooms and users that no longer exist, so this one starts empty every time.
+    await postgres.dropDatabase('chat_redis_cluster');
+    return postgres.createDatabase('chat_redis_cluster');
+  }
   try {
     return await postgres.createDatabase('chat');
   } catch (error) {
     if (!String(error).includes('already exists')) throw error;
     return postgres.urlOf('chat');
   }
+}
+
+/**
+ * A row per node of the Redis Cluster it started: address, role and slots, from the
+ * cluster's own view (CLUSTER NODES). @param {import('@chat/testkit').RedisCluster} redis
+ */
+async function redisClusterRows(redis) {
+  const topology = await redis.topology();
+  // Each master, then its replicas.
+  const masterPort = (/** @type {import('@chat/testkit').ClusterNodeInfo} */ node) =>
+    topology.find((other) => other.id === node.masterId)?.port ?? node.port;
+  return topology
+    .sort(
+      (a, b) =>
+        masterPort(a) - masterPort(b) ||
+        Number(a.role === 'replica') - Number(b.role === 'replica'),
+    )
+    .map((node) => {
+      const master = topology.find((other) => other.id === node.masterId);
+      const notes =
+        node.role === 'master'
+          ? `master, slots ${node.slots.map(([a, b]) => `${a}-${b}`).join(',')}`
+          : `replica of :${master?.port ?? '?'}`;
+      return [`redis-${node.port}`, `redis://127.0.0.1:${node.port}`, notes];
+    });
 }
 
 function buildIfNeeded() {

@@ -25,6 +25,7 @@ import { runIdle } from './scenarios/idle';
 import { runArchiveBench } from './archive/archive-bench';
 import { runStorm } from './scenarios/storm';
 import { settingsFor } from './settings';
+import { runScaling, scalingTable, type ScalingSettings } from './scaling/scaling';
 import { runSoak, type SoakResult, type SoakSettings } from './soak/soak';
 import { soakReport } from './soak/soak-report';
 
@@ -34,6 +35,9 @@ scenarios: rooms, bigroom, idle, connect-storm (default: all)
            soak: a long run of ours alone, on its own (see --minutes)
            archive: the archiver alone, on its own: drain rate of a pre-filled feed
                     (with its CPU and PostgreSQL's), and its lag under sustained sends
+           scaling: ours alone, on its own (issue 15): fixed traffic per instance, 2, 4, 6
+                    instances, on one Redis and on a Redis Cluster (REDIS_MODE=cluster);
+                    inbound Pub/Sub per instance, CPU per delivery, Redis CPU per message
 
 options:
   --baseline        also run the scenarios against the baseline server (bench/src/baseline)
@@ -49,6 +53,10 @@ options:
                     archiver (compare with a run without it: the archive's cost on the send path)
   --workers N       load-generator threads (default 2)
   --minutes N       soak length (default 10)
+  --redis-modes L   scaling: single, cluster or both, comma separated (default single,cluster);
+                    cluster starts a Redis Cluster of three masters with a replica each
+  --instances L     scaling: instance counts, comma separated (default 2,4,6)
+  --rates R         scaling: messages per second per instance (default 100)
   -h, --help        this text`;
 
 function machine() {
@@ -81,6 +89,8 @@ async function main(): Promise<void> {
       'storm-online': { type: 'boolean', default: false },
       workers: { type: 'string' },
       minutes: { type: 'string' },
+      'redis-modes': { type: 'string' },
+      instances: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,6 +103,13 @@ async function main(): Promise<void> {
     await archiveMain(values.quick, values.rates, values.out);
     return;
   }
+  if (positionals.includes('scaling')) {
+    if (positionals.length > 1) throw new Error(`scaling runs on its own\n\n${USAGE}`);
+    await scalingMain(values, values.out);
+    return;
+  }
+  if (values['redis-modes'] || values.instances)
+    throw new Error(`--redis-modes and --instances are options of scaling\n\n${USAGE}`);
   if (positionals.includes('soak')) {
     if (positionals.length > 1) throw new Error(`soak runs on its own\n\n${USAGE}`);
     await soakMain(values.quick, Number(values.minutes ?? 10), values.out);
@@ -335,6 +352,75 @@ async function archiveMain(
   };
   writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
   log(`results: ${path.relative(process.cwd(), outFile)}`);
+}
+
+/** `npm run bench -- scaling`: ours only, both Redis modes, a growing number of instances. */
+async function scalingMain(
+  values: {
+    quick: boolean;
+    rates?: string;
+    workers?: string;
+    'redis-modes'?: string;
+    instances?: string;
+  },
+  out: string | undefined,
+): Promise<void> {
+  const list = (text: string) => text.split(',').map((item) => item.trim());
+  const modes = list(values['redis-modes'] ?? 'single,cluster');
+  for (const mode of modes)
+    if (mode !== 'single' && mode !== 'cluster')
+      throw new Error(`--redis-modes: ${mode} is neither single nor cluster`);
+  const instanceCounts = list(values.instances ?? (values.quick ? '2,4' : '2,4,6')).map(Number);
+  if (instanceCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
+    throw new Error('--instances: whole numbers from 1 to 16, comma separated');
+  const rate = Number(values.rates?.split(',')[0] ?? 100);
+  if (!(rate > 0))
+    throw new Error('--rates: a positive number of messages per second per instance');
+  const settings: ScalingSettings = {
+    modes: modes as ScalingSettings['modes'],
+    instanceCounts,
+    ratePerInstance: rate,
+    clientsPerInstance: 40,
+    roomSize: 5,
+    crossRooms: 0,
+    warmupMs: values.quick ? 1000 : 3000,
+    measureMs: values.quick ? 2000 : 10_000,
+    drainMs: 5000,
+    workers: Math.max(1, Number(values.workers ?? 2)),
+    textSize: 80,
+  };
+  if (!existsSync(path.join(REPO_ROOT, 'apps/server/dist/index.js')))
+    throw new Error('apps/server/dist/index.js is missing: run npm run build -w @chat/server');
+  const info = machine();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(
+    `bench: scaling, ${modes.join(' and ')} Redis × ${instanceCounts.join(', ')} instances at ${rate} msg/s per instance${values.quick ? ' (quick smoke run)' : ''}`,
+  );
+  log(
+    `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memTotalGiB} GiB, node ${info.node}, ${info.redis}, load ${info.loadavgAtStart.join(' ')}`,
+  );
+  installCleanup();
+  const started = nowMs();
+  const rows = await runScaling(settings, log);
+  const report = scalingTable(rows);
+  log(`\n${report}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outFile = out
+    ? path.resolve(out)
+    : path.join(REPO_ROOT, 'bench', 'results', `scaling-${stamp}.json`);
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  const json = {
+    version: 1,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    durationSec: +((nowMs() - started) / 1000).toFixed(1),
+    machine: { ...info, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
+    settings,
+    rows,
+  };
+  writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(outFile.replace(/\.json$/, '') + '.md', `${report}\n`);
+  log(`results: ${path.relative(process.cwd(), outFile)}`);
+  if (rows.some((row) => row.error)) process.exitCode = 1;
 }
 
 /** `npm run bench -- soak`: ours only, three instances, rolling restarts. */

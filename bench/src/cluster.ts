@@ -7,13 +7,16 @@ import {
   freePort,
   ManagedProcess,
   PostgresServer,
+  RedisCluster,
   RedisServer,
   REPO_ROOT,
+  type RedisMode,
 } from '@chat/testkit';
 import { sampleProc, sleep } from './proc';
 
 /*
- * The system under test: its own redis-server (ours and baseline) and N
+ * The system under test: its own redis-server (ours and baseline), or for ours in
+ * REDIS_MODE=cluster its own Redis Cluster (three masters, a replica each), and N
  * server processes on loopback ports, started, restarted and stopped here.
  */
 
@@ -44,6 +47,8 @@ export interface Instance {
 export class Cluster {
   instances: Instance[] = [];
   redisServer: RedisServer | undefined;
+  /** The Redis Cluster, in REDIS_MODE=cluster (`redis`, `redisServer` are then unset). */
+  redisCluster: RedisCluster | undefined;
   redis: Redis | undefined;
   redisPort = 0;
   private generation = 0;
@@ -57,7 +62,14 @@ export class Cluster {
   /** More environment of `ours` instances started next (DATABASE_URL for the archive bench). */
   extraEnv: NodeJS.ProcessEnv = {};
 
-  constructor(readonly target: TargetName) {}
+  /** `redisMode` 'cluster' (ours only): the instances run on a Redis Cluster of their own. */
+  constructor(
+    readonly target: TargetName,
+    readonly redisMode: RedisMode = 'single',
+  ) {
+    if (redisMode === 'cluster' && target !== 'ours')
+      throw new Error(`only ours has a Redis Cluster mode, not ${target}`);
+  }
 
   get usesRedis(): boolean {
     return this.target !== 'ceiling';
@@ -65,6 +77,11 @@ export class Cluster {
 
   async startRedis(): Promise<void> {
     if (!this.usesRedis) return;
+    if (this.redisMode === 'cluster') {
+      // Production-like failure detection: nothing here fails over on purpose.
+      this.redisCluster = await RedisCluster.start({ name: 'redis-cluster', nodeTimeoutMs: 5000 });
+      return;
+    }
     this.redisServer = await RedisServer.start({
       name: `redis(${this.target})`,
       args: ['--protected-mode', 'yes'],
@@ -91,7 +108,7 @@ export class Cluster {
     switch (this.target) {
       case 'ours':
         Object.assign(env, {
-          REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
+          ...this.redisEnv(),
           MESSAGE_RATE_PER_SEC: '0',
           // Every bench client shares one address: no per-user or per-address limits
           // (RATE_LIMITS=off covers the registrations per address too).
@@ -205,9 +222,39 @@ export class Cluster {
 
   /** What an archiver needs to reach this cluster's Redis (apps/archiver; the bench adds DATABASE_URL). */
   archiverEnv(): Record<string, string> {
-    return {
-      REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
-    };
+    return this.redisEnv();
+  }
+
+  /** REDIS_URL (the node list of the Redis Cluster, in cluster mode) and REDIS_MODE. */
+  redisEnv(): Record<string, string> {
+    if (this.redisCluster) return { REDIS_URL: this.redisCluster.url, REDIS_MODE: 'cluster' };
+    return { REDIS_URL: `redis://127.0.0.1:${this.redisPort}` };
+  }
+
+  /**
+   * Redis's own CPU seconds so far (INFO CPU: used_cpu_sys + used_cpu_user), summed over the
+   * masters (every node, with `allNodes`), or of the one redis-server. A Redis Cluster's nodes
+   * are read from its current topology, so a failover is followed.
+   */
+  async redisCpuSec(allNodes = false): Promise<number> {
+    const ports = this.redisCluster
+      ? (await this.redisCluster.topology())
+          .filter((node) => allNodes || node.role === 'master')
+          .map((node) => node.port)
+      : this.redisServer
+        ? [this.redisServer.port]
+        : [];
+    const seconds = await Promise.all(
+      ports.map(async (port) => {
+        const info = this.redisCluster
+          ? await this.redisCluster.cli(port, 'INFO', 'cpu')
+          : await this.redis!.info('cpu');
+        const field = (name: string) =>
+          Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+        return field('used_cpu_sys') + field('used_cpu_user');
+      }),
+    );
+    return seconds.reduce((a, b) => a + b, 0);
   }
 
   async stop(): Promise<void> {
@@ -220,6 +267,8 @@ export class Cluster {
     this.redis = undefined;
     await this.redisServer?.destroy();
     this.redisServer = undefined;
+    await this.redisCluster?.destroy();
+    this.redisCluster = undefined;
   }
 
   /** Registers `count` users through the instances (round-robin), `concurrency` at a time. */

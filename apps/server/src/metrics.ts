@@ -83,6 +83,12 @@ export function createMetrics(instanceId: string) {
       help: 'The archive answered its last check or read (1) or not (0); absent without an archive',
       registers: [registry],
     }),
+    pubsubInbound: new Counter({
+      name: 'chat_pubsub_inbound_total',
+      help: 'Pub/Sub payloads this instance received from Redis, by kind (messages: rooms; events: the rest)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     dropped: new Counter({
       name: 'chat_pubsub_dropped_total',
       help: 'Pub/Sub payloads dropped because they were not ours or malformed',

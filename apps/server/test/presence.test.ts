@@ -1,7 +1,8 @@
-import type { PresenceEvent, PresenceResponse } from '@chat/shared';
-import { connect, http, registerUser, type ClientSocket } from './support/clients';
+import type { PresenceResponse } from '@chat/shared';
+import { connect, http, registerUser } from './support/clients';
 import { ServerProcess } from '@chat/testkit';
 import { useCluster } from './support/cluster';
+import { PresenceLog } from './support/presence-log';
 
 /*
  * Presence across instances: a user is online while they have a connection
@@ -15,33 +16,6 @@ const timings = { presenceHeartbeatMs: 200, presenceTtlMs: 1000, presenceGraceMs
 
 const cluster = useCluster({ instances: 2, config: timings });
 const { sockets } = cluster;
-
-/** Records the presence events one socket sees, and waits for a given one. */
-class PresenceLog {
-  readonly events: PresenceEvent[] = [];
-  private waiters: { match: (event: PresenceEvent) => boolean; resolve: () => void }[] = [];
-
-  constructor(socket: ClientSocket) {
-    socket.on('presence', (event) => {
-      this.events.push(event);
-      this.waiters = this.waiters.filter((waiter) => {
-        if (!waiter.match(event)) return true;
-        waiter.resolve();
-        return false;
-      });
-    });
-  }
-
-  waitFor(userId: string, online: boolean): Promise<void> {
-    const match = (event: PresenceEvent) => event.user.id === userId && event.online === online;
-    if (this.events.some(match)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
-  }
-
-  about(userId: string): boolean[] {
-    return this.events.filter((event) => event.user.id === userId).map((event) => event.online);
-  }
-}
 
 async function watcher(instance: number) {
   const session = await registerUser(cluster.url(instance));

@@ -26,7 +26,8 @@ export class ArchiverProcess implements Service {
 
   /**
    * Starts one with `env` over this process's environment (REDIS_URL and
-   * DATABASE_URL at least; a value of undefined removes that variable).
+   * DATABASE_URL at least, and REDIS_MODE=cluster with a Redis Cluster's node list:
+   * ProcessCluster.redisEnv; a value of undefined removes that variable).
    * Rejects with its output when it exits before it is ready.
    */
   static async start(

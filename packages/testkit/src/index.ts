@@ -26,7 +26,7 @@ export {
 } from './redis-cluster';
 export { RedisServer, type RedisOptions } from './redis-server';
 export { ServerProcess, type ServerProcessOptions } from './server-process';
-export { ProcessCluster, type ProcessClusterOptions } from './process-cluster';
+export { ProcessCluster, type ProcessClusterOptions, type RedisMode } from './process-cluster';
 export type { Service } from './service';
 export { answersOk, waitUntil } from './wait';
 export { WebApp, type WebAppOptions } from './web-app';

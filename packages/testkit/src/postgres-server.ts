@@ -176,6 +176,18 @@ export class PostgresServer implements Service {
     return this.urlOf(database);
   }
 
+  /** Drops a database if it exists (`npm run cluster -- --redis-cluster`: a fresh archive). */
+  async dropDatabase(database: string): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+      throw new Error(`not a plain database name: ${database}`);
+    await runToExit({
+      name: `${this.name} dropdb`,
+      command: path.join(this.binDir, 'dropdb'),
+      args: ['-h', '127.0.0.1', '-p', String(this.port), '-U', SUPERUSER, '--if-exists', database],
+      env: cleanEnv(),
+    });
+  }
+
   /** Stops the server with a fast shutdown (SIGINT: sessions are ended, nothing waits for them). */
   async stop(): Promise<void> {
     const running = this.current;

@@ -1,5 +1,6 @@
 import { freePorts } from './free-port';
 import { Nginx, type NginxOptions } from './nginx';
+import { RedisCluster, type RedisClusterOptions } from './redis-cluster';
 import { RedisServer, type RedisOptions } from './redis-server';
 import { ServerProcess, type ServerProcessOptions } from './server-process';
 import type { Service } from './service';
@@ -7,8 +8,13 @@ import { WebApp, type WebAppOptions } from './web-app';
 
 export interface ProcessClusterOptions {
   instances: number;
-  /** A redis-server of its own (default: `{}`), or the URL of one it does not own. */
-  redis?: RedisOptions | { url: string };
+  /**
+   * Where the instances keep their state: a redis-server of its own (default: `{}`); a Redis
+   * Cluster of its own (`{ cluster: {...} }`: the instances get REDIS_MODE=cluster and the
+   * node list as REDIS_URL); or the URL of a Redis it does not own (`mode: 'cluster'` when
+   * that URL is a Redis Cluster's seed list).
+   */
+  redis?: RedisOptions | { url: string; mode?: RedisMode } | { cluster: RedisClusterOptions };
   /** Environment of instance `index`, over REDIS_URL and this process's. */
   env?: (index: number) => Record<string, string | undefined>;
   /** Port of instance `index`; default: free ports. */
@@ -23,17 +29,23 @@ export interface ProcessClusterOptions {
   killOnDestroy?: boolean;
 }
 
+/** REDIS_MODE of the server and the archiver (apps/server/src/config.ts). */
+export type RedisMode = 'single' | 'cluster';
+
 /**
- * The chat as it is deployed, as real processes: Redis, N server instances
- * sharing it, optionally the web app and nginx in front. Started in that
- * order, each part only once the one before it serves; destroyed in reverse.
+ * The chat as it is deployed, as real processes: Redis (one redis-server or a Redis
+ * Cluster), N server instances sharing it, optionally the web app and nginx in front.
+ * Started in that order, each part only once the one before it serves; destroyed in reverse.
  */
 export class ProcessCluster implements Service {
   readonly name = 'cluster';
   /** The instances; a test may replace one it restarted, and destroy() stops what is here then. */
   readonly servers: ServerProcess[] = [];
   private ownRedis: RedisServer | undefined;
+  private ownRedisCluster: RedisCluster | undefined;
   private redisUrl = '';
+  /** Unset: the instances inherit REDIS_MODE (single unless this process's environment says). */
+  private mode: RedisMode | undefined;
   private web: WebApp | undefined;
   private balancer: Nginx | undefined;
 
@@ -43,8 +55,14 @@ export class ProcessCluster implements Service {
     const cluster = new ProcessCluster(options.killOnDestroy ?? false);
     try {
       const redis = options.redis ?? {};
-      if ('url' in redis) cluster.redisUrl = redis.url;
-      else {
+      if ('url' in redis) {
+        cluster.redisUrl = redis.url;
+        cluster.mode = redis.mode;
+      } else if ('cluster' in redis) {
+        cluster.ownRedisCluster = await RedisCluster.start(redis.cluster);
+        cluster.redisUrl = cluster.ownRedisCluster.url;
+        cluster.mode = 'cluster';
+      } else {
         cluster.ownRedis = await RedisServer.start(redis);
         cluster.redisUrl = cluster.ownRedis.url;
       }
@@ -52,7 +70,7 @@ export class ProcessCluster implements Service {
       const started = await Promise.all(
         Array.from({ length: options.instances }, (_, index) =>
           ServerProcess.start(
-            { REDIS_URL: cluster.redisUrl, ...options.env?.(index) },
+            { ...cluster.redisEnv, ...options.env?.(index) },
             options.port?.(index) ?? free[index],
             options.serverOptions?.(index),
           ),
@@ -79,14 +97,34 @@ export class ProcessCluster implements Service {
     return this.balancer?.url ?? this.servers[0]!.url;
   }
 
-  /** The redis-server it started (throws when given a URL instead). */
+  /** The redis-server it started (throws when given a URL or a Redis Cluster instead). */
   get redis(): RedisServer {
     if (!this.ownRedis) throw new Error('this cluster runs on a Redis it does not own');
     return this.ownRedis;
   }
 
+  /** The Redis Cluster it started (throws unless started with `redis: { cluster }`). */
+  get redisCluster(): RedisCluster {
+    if (!this.ownRedisCluster) throw new Error('this cluster was not started on a Redis Cluster');
+    return this.ownRedisCluster;
+  }
+
+  /** REDIS_URL of the instances: one URL, or a Redis Cluster's comma-separated node list. */
   get redisAddress(): string {
     return this.redisUrl;
+  }
+
+  /** REDIS_MODE of the instances, when this cluster chose one (unset: inherited). */
+  get redisMode(): RedisMode | undefined {
+    return this.mode;
+  }
+
+  /**
+   * What every process of this deployment needs to reach its Redis (REDIS_URL, and
+   * REDIS_MODE when chosen): the instances get it, and so should an archiver started beside.
+   */
+  get redisEnv(): { REDIS_URL: string; REDIS_MODE?: RedisMode } {
+    return { REDIS_URL: this.redisUrl, ...(this.mode ? { REDIS_MODE: this.mode } : {}) };
   }
 
   get nginx(): Nginx {
@@ -102,6 +140,7 @@ export class ProcessCluster implements Service {
   get parts(): Service[] {
     return [
       ...(this.ownRedis ? [this.ownRedis] : []),
+      ...(this.ownRedisCluster ? [this.ownRedisCluster] : []),
       ...this.servers,
       ...(this.web ? [this.web] : []),
       ...(this.balancer ? [this.balancer] : []),
@@ -117,5 +156,6 @@ export class ProcessCluster implements Service {
       ),
     );
     await this.ownRedis?.destroy();
+    await this.ownRedisCluster?.destroy();
   }
 }

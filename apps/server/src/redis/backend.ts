@@ -14,7 +14,7 @@ import {
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
 import { RedisMessageLog } from './message-log';
-import { RedisPresenceStore } from './presence-store';
+import { presenceStoreFor } from './presence-store-for';
 import { RedisRateLimiter } from './rate-limiter';
 import { RedisReadStateStore } from './read-state-store';
 import { RedisRoomStore } from './room-store';
@@ -22,6 +22,9 @@ import { registerScripts } from './scripts';
 import { RedisSessionStore } from './session-store';
 import { RedisSubscriber, type DropHandler } from './subscriber';
 import { RedisUserStore } from './user-store';
+
+/** What chat_pubsub_inbound_total counts a payload as: a room's (`messages`) or not (`events`). */
+export type InboundKind = 'messages' | 'events';
 
 /** Start-up failed in a way retrying will not fix (wrong password, unreachable past the deadline). */
 export class RedisStartupError extends Error {}
@@ -36,7 +39,7 @@ export class RedisStartupError extends Error {}
 export function createRedisBackend(
   config: Config,
   logger: Logger,
-  hooks: { onDropped: DropHandler },
+  hooks: { onDropped: DropHandler; onReceived?: (kind: InboundKind) => void },
 ): Backend {
   const connect = (role: ConnectionRole): RedisClient =>
     config.redisMode === 'cluster'
@@ -44,8 +47,14 @@ export function createRedisBackend(
       : createRedisConnection(config, role, logger);
   const commands = connect('commands');
   const subscriberConnection = connect('subscriber');
-  const subscriber = new RedisSubscriber(subscriberConnection);
   const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
+  // EVENTS, and in cluster mode a user's `EVENTS:{<user id>}`, are events; the rest are rooms'.
+  const events = keys.channels.events;
+  const subscriber = new RedisSubscriber(subscriberConnection, (channel) =>
+    hooks.onReceived?.(
+      channel === events || channel.startsWith(`${events}:`) ? 'events' : 'messages',
+    ),
+  );
   const scripts = registerScripts(commands);
   const archiveDatabase = config.databaseUrl
     ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
@@ -65,7 +74,7 @@ export function createRedisBackend(
     archive: archiveDatabase?.archive,
     eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
     rateLimiter: new RedisRateLimiter(scripts, keys),
-    presence: new RedisPresenceStore(scripts, keys, {
+    presence: presenceStoreFor(commands, scripts, keys, {
       instanceId: config.instanceId,
       ttlMs: config.presenceTtlMs,
     }),

@@ -100,11 +100,23 @@ export function redisKeys(prefix: string, mode: RedisMode = 'single') {
         : `${prefix}clientid:${userId}:${roomId}:${clientId}`,
     messageRate: (userId: string) => `${prefix}ratelimit:message:${user(userId)}`,
     rateLimit: (bucket: string) => `${prefix}ratelimit:${bucket}`,
-    /** Sorted set: instance id → heartbeat expiry (ms). */
+    /**
+     * Sorted set: instance id → heartbeat expiry (ms). One key in both modes: only heartbeats
+     * (one per instance per PRESENCE_HEARTBEAT_MS) and online-list reads touch it.
+     */
     presenceInstances: () => `${prefix}presence:instances`,
     /** Hash per instance: user id → username, for users with a socket there. */
     presenceInstancePrefix: () => `${prefix}presence:instance:`,
-    presenceInstance: (instanceId: string) => `${prefix}presence:instance:${instanceId}`,
+    /** Single mode `presence:instance:<id>`; cluster mode in the instance's own slot, `{<id>}`. */
+    presenceInstance: (instanceId: string) =>
+      cluster
+        ? `${prefix}presence:instance:{${instanceId}}`
+        : `${prefix}presence:instance:${instanceId}`,
+    /**
+     * Cluster mode: string naming the instance that is reaping this dead instance (SET NX PX),
+     * so one reaper at a time walks its users; beside its hash, in its slot.
+     */
+    presenceReaper: (instanceId: string) => `${prefix}presence:instance:{${instanceId}}:reaper`,
     /** Cluster mode: hash per user, in the user's slot: instance id → 1 while they have sockets there. */
     presenceUser: (userId: string) => `${prefix}presence:user:${user(userId)}`,
     /** Hash per user: room id → id of the last message read. */

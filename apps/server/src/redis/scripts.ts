@@ -33,6 +33,11 @@ export interface ChatScripts {
   presenceDisconnect: Script<number>;
   presenceHeartbeat: Script<string[]>;
   presenceOnline: Script<string[]>;
+  presenceUserJoin: Script<number>;
+  presenceUserLeave: Script<number>;
+  presenceBeat: Script<string[]>;
+  presenceLive: Script<string[]>;
+  presenceForget: Script<number>;
   readMarker: Script<number>;
   createSession: Script<number>;
   useSession: Script<[string, number] | null>;
@@ -56,6 +61,11 @@ const FILES: Record<keyof ChatScripts, string> = {
   presenceDisconnect: 'presence-disconnect',
   presenceHeartbeat: 'presence-heartbeat',
   presenceOnline: 'presence-online',
+  presenceUserJoin: 'presence-user-join',
+  presenceUserLeave: 'presence-user-leave',
+  presenceBeat: 'presence-beat',
+  presenceLive: 'presence-live',
+  presenceForget: 'presence-forget',
   readMarker: 'read-marker',
   createSession: 'create-session',
   useSession: 'use-session',

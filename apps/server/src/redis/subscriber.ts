@@ -2,6 +2,9 @@ import type { RedisClient } from './connection';
 
 export type DropHandler = (channel: string, reason: string) => void;
 
+/** Called for every payload the connection receives, before it is routed (the inbound count). */
+export type ReceiveHandler = (channel: string) => void;
+
 /**
  * The instance's one subscribed Redis connection (a subscribed connection
  * cannot run other commands), shared by the ports that own a channel
@@ -14,10 +17,14 @@ export class RedisSubscriber {
   private readonly resyncHandlers: (() => void)[] = [];
   private subscribedBefore = false;
 
-  constructor(private readonly connection: RedisClient) {
-    connection.on('message', (channel: string, payload: string) =>
-      this.channels.get(channel)?.(payload),
-    );
+  constructor(
+    private readonly connection: RedisClient,
+    onReceived: ReceiveHandler = () => {},
+  ) {
+    connection.on('message', (channel: string, payload: string) => {
+      onReceived(channel);
+      this.channels.get(channel)?.(payload);
+    });
     connection.on('ready', () => {
       // ioredis resubscribes on every reconnect; the first 'ready' is the start-up one.
       if (this.subscribedBefore) for (const handler of this.resyncHandlers) handler();
