@@ -100,6 +100,15 @@ export function redisKeys(prefix: string, mode: RedisMode = 'single') {
         : `${prefix}clientid:${userId}:${roomId}:${clientId}`,
     messageRate: (userId: string) => `${prefix}ratelimit:message:${user(userId)}`,
     rateLimit: (bucket: string) => `${prefix}ratelimit:${bucket}`,
+    /**
+     * REDIS_WAIT_REPLICAS (replica-wait.ts): a marker a deduplicated resend writes before its
+     * WAIT, in the room's slot (one per partition in cluster mode); it holds an instance id and
+     * expires by itself.
+     */
+    replicationMark: (roomId: string) =>
+      cluster
+        ? `${prefix}replicated:${partitionTag(roomPartition(roomId))}`
+        : `${prefix}replicated`,
     /** Sorted set: instance id → heartbeat expiry (ms). */
     presenceInstances: () => `${prefix}presence:instances`,
     /** Hash per instance: user id → username, for users with a socket there. */
