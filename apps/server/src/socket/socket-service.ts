@@ -101,7 +101,7 @@ export class SocketService {
     );
     this.handlers = createEventHandlers(services, roomJoins, this.typing);
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
-    this.hiddenDmWatch = new HiddenDmWatch(io);
+    this.hiddenDmWatch = new HiddenDmWatch(io, this.interest);
     this.events = new EventRelay(
       io,
       config.typingTtlMs,
