@@ -24,8 +24,16 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     userId: z.string(),
     dm: z.object({ room: roomSchema, upTo: z.string() }).optional(),
   }),
-  /** A token was revoked: sockets authenticated with it are disconnected. */
-  z.object({ type: z.literal('session:revoked'), tokenHash: z.string() }),
+  /**
+   * A token was revoked: sockets authenticated with it are disconnected. `userId` (issue 15)
+   * routes it to the user's shard channel in cluster mode; optional, so that the events of an
+   * instance that predates it are still understood.
+   */
+  z.object({
+    type: z.literal('session:revoked'),
+    tokenHash: z.string(),
+    userId: z.string().optional(),
+  }),
   z.object({
     type: z.literal('typing'),
     roomId: z.string(),

@@ -67,6 +67,12 @@ export const SETTINGS = {
   redisWaitReplicas: setting('REDIS_WAIT_REPLICAS', integer(0)),
   redisWaitTimeoutMs: setting('REDIS_WAIT_TIMEOUT_MS', integer(1000, 1)),
   /**
+   * Issue 15, cluster mode: after the last local socket of a room (or of a user) leaves, the
+   * instance keeps its shard subscription this long (ms) before SUNSUBSCRIBE, so that a wave
+   * of reconnects does not churn subscriptions. 0: unsubscribe at once.
+   */
+  interestGraceMs: setting('INTEREST_GRACE_MS', integer(30_000, 0)),
+  /**
    * `postgres://` or `postgresql://`: the PostgreSQL archive of every message
    * (written by the archiver): history beyond what Redis retains, and search. The
    * server migrates the schema at start, in the background while it is

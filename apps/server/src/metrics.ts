@@ -85,7 +85,13 @@ export function createMetrics(instanceId: string) {
     }),
     pubsubInbound: new Counter({
       name: 'chat_pubsub_inbound_total',
-      help: 'Pub/Sub payloads this instance received from Redis, by kind (messages: rooms; events: the rest)',
+      help: "Pub/Sub payloads this instance's subscriber received, by kind (messages: MESSAGES or a room's shard channel, typing included in cluster mode; events: EVENTS or a user's shard channel)",
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    watched: new Gauge({
+      name: 'chat_live_interest_watched',
+      help: 'Rooms and users this instance holds live interest in (cluster mode: subscribed shard channels, grace periods included), by kind',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),

@@ -52,7 +52,7 @@ export async function createChatServer(
           metrics.dropped.inc({ channel });
           logger.warn({ channel, reason }, 'dropped a pub/sub payload that is not ours');
         },
-        onReceived: (kind) => metrics.pubsubInbound.inc({ kind }),
+        onInbound: (kind) => metrics.pubsubInbound.inc({ kind }),
       })
     : createEmbeddedBackend(config);
   await backend.start();

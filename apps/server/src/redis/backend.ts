@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import { ArchiveDatabase } from '../postgres/archive-database';
@@ -11,20 +12,21 @@ import {
   type ConnectionRole,
   type RedisClient,
 } from './connection';
+import { ClusterInterest } from './cluster-subscriber';
+import { clusterHealth } from './cluster-health';
 import { RedisEventBus } from './event-bus';
 import { redisKeys } from './keys';
 import { RedisMessageLog } from './message-log';
 import { presenceStoreFor } from './presence-store-for';
 import { RedisRateLimiter } from './rate-limiter';
 import { RedisReadStateStore } from './read-state-store';
+import { replicaWait } from './replica-wait';
+import { RoomFeed } from './room-feed';
 import { RedisRoomStore } from './room-store';
 import { registerScripts } from './scripts';
 import { RedisSessionStore } from './session-store';
-import { RedisSubscriber, type DropHandler } from './subscriber';
+import { RedisSubscriber, type DropHandler, type InboundKind } from './subscriber';
 import { RedisUserStore } from './user-store';
-
-/** What chat_pubsub_inbound_total counts a payload as: a room's (`messages`) or not (`events`). */
-export type InboundKind = 'messages' | 'events';
 
 /** Start-up failed in a way retrying will not fix (wrong password, unreachable past the deadline). */
 export class RedisStartupError extends Error {}
@@ -35,11 +37,16 @@ export class RedisStartupError extends Error {}
  * (RedisEventBus); with DATABASE_URL, the PostgreSQL archive behind the
  * MessageLog (read only here: the archiver writes it), which never stops the
  * instance from starting or sending.
+ *
+ * Issue 15, REDIS_MODE=cluster: both connections are ioredis Cluster clients; the subscriber
+ * holds EVENTS (classic) and the shard channels of the rooms and users this instance has
+ * sockets for (ClusterInterest, the backend's `interest`); /readyz also requires every slot's
+ * master to answer and no subscription to be broken (cluster-health.ts).
  */
 export function createRedisBackend(
   config: Config,
   logger: Logger,
-  hooks: { onDropped: DropHandler; onReceived?: (kind: InboundKind) => void },
+  hooks: { onDropped: DropHandler; onInbound?: (kind: InboundKind) => void },
 ): Backend {
   const connect = (role: ConnectionRole): RedisClient =>
     config.redisMode === 'cluster'
@@ -47,15 +54,21 @@ export function createRedisBackend(
       : createRedisConnection(config, role, logger);
   const commands = connect('commands');
   const subscriberConnection = connect('subscriber');
+  const subscriber = new RedisSubscriber(subscriberConnection, hooks.onInbound);
   const keys = redisKeys(config.redisKeyPrefix, config.redisMode);
-  // EVENTS, and in cluster mode a user's `EVENTS:{<user id>}`, are events; the rest are rooms'.
-  const events = keys.channels.events;
-  const subscriber = new RedisSubscriber(subscriberConnection, (channel) =>
-    hooks.onReceived?.(
-      channel === events || channel.startsWith(`${events}:`) ? 'events' : 'messages',
-    ),
-  );
   const scripts = registerScripts(commands);
+  const feed = new RoomFeed(subscriber, keys, hooks.onDropped);
+  const interest =
+    subscriberConnection instanceof Cluster
+      ? new ClusterInterest(
+          subscriberConnection,
+          subscriber,
+          keys,
+          () => [keys.channels.events],
+          logger.child({ component: 'interest' }),
+          config.redisCommandTimeoutMs,
+        )
+      : undefined;
   const archiveDatabase = config.databaseUrl
     ? new ArchiveDatabase(config.databaseUrl, logger.child({ component: 'archive' }))
     : undefined;
@@ -65,25 +78,38 @@ export function createRedisBackend(
     users: new RedisUserStore(commands, scripts, keys),
     sessions: new RedisSessionStore(commands, scripts, keys),
     rooms: new RedisRoomStore(commands, scripts, keys),
-    messageLog: new RedisMessageLog(commands, scripts, keys, subscriber, {
+    messageLog: new RedisMessageLog(commands, scripts, keys, subscriber, feed, {
       retention: config.messageRetention,
       clientIdTtlSec: config.clientIdTtlSec,
       instanceId: config.instanceId,
-      onDropped: hooks.onDropped,
+      replicas: replicaWait(commands, keys, {
+        replicas: config.redisWaitReplicas,
+        timeoutMs: config.redisWaitTimeoutMs,
+        instanceId: config.instanceId,
+      }),
     }),
     archive: archiveDatabase?.archive,
-    eventBus: new RedisEventBus(commands, subscriber, hooks.onDropped, keys.channels.events),
+    eventBus: new RedisEventBus(
+      commands,
+      subscriber,
+      hooks.onDropped,
+      keys,
+      feed,
+      config.instanceId,
+    ),
     rateLimiter: new RedisRateLimiter(scripts, keys),
     presence: presenceStoreFor(commands, scripts, keys, {
       instanceId: config.instanceId,
       ttlMs: config.presenceTtlMs,
     }),
     readState: new RedisReadStateStore(scripts, keys),
-    interest: everythingHeard,
+    interest: interest ?? everythingHeard,
     health: {
       async check() {
         if (subscriber.status !== 'ready') throw new Error(`subscriber is ${subscriber.status}`);
-        await commands.ping();
+        if (interest && !interest.healthy) throw new Error('a subscription is being restored');
+        if (commands instanceof Cluster) await clusterHealth(commands);
+        else await commands.ping();
       },
       checkArchive: archiveDatabase && (() => archiveDatabase.check()),
     },
@@ -96,11 +122,13 @@ export function createRedisBackend(
         waitReady(subscriberConnection, deadline, where),
       ]);
       await subscriber.start();
+      interest?.start();
       // With an archive, every append from now on also feeds the archivers (archive-feed.ts).
       if (config.databaseUrl) await ensureArchiveFeed(scripts, keys);
       await archiveDatabase?.start();
     },
     async close() {
+      interest?.close();
       await Promise.allSettled([
         quit(commands),
         quit(subscriberConnection),

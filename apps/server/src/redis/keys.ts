@@ -101,6 +101,15 @@ export function redisKeys(prefix: string, mode: RedisMode = 'single') {
     messageRate: (userId: string) => `${prefix}ratelimit:message:${user(userId)}`,
     rateLimit: (bucket: string) => `${prefix}ratelimit:${bucket}`,
     /**
+     * REDIS_WAIT_REPLICAS (replica-wait.ts): a marker a deduplicated resend writes before its
+     * WAIT, in the room's slot (one per partition in cluster mode); it holds an instance id and
+     * expires by itself.
+     */
+    replicationMark: (roomId: string) =>
+      cluster
+        ? `${prefix}replicated:${partitionTag(roomPartition(roomId))}`
+        : `${prefix}replicated`,
+    /**
      * Sorted set: instance id → heartbeat expiry (ms). One key in both modes: only heartbeats
      * (one per instance per PRESENCE_HEARTBEAT_MS) and online-list reads touch it.
      */

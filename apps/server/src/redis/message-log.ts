@@ -15,9 +15,10 @@ import type {
   RetainedPage,
 } from '../ports';
 import type { RedisKeys } from './keys';
-import { parseRelayEnvelope } from './relay-envelope';
+import type { ReplicaWait } from './replica-wait';
+import type { RoomFeed } from './room-feed';
 import type { ChatScripts } from './scripts';
-import type { DropHandler, RedisSubscriber } from './subscriber';
+import type { RedisSubscriber } from './subscriber';
 import { redisCall } from './unavailable';
 
 export type StreamEntry = [id: string, fields: string[]];
@@ -61,24 +62,33 @@ export class RedisMessageLog implements MessageLog {
     private readonly scripts: ChatScripts,
     private readonly keys: RedisKeys,
     private readonly subscriber: RedisSubscriber,
+    feed: RoomFeed,
     private readonly options: {
       retention: number;
       clientIdTtlSec: number;
       instanceId: string;
-      onDropped: DropHandler;
+      /** REDIS_WAIT_REPLICAS: what a stored (or deduplicated) append and a change wait for. */
+      replicas: ReplicaWait;
     },
   ) {
-    const channel = keys.channels.messages;
-    subscriber.channel(channel, (payload) => {
-      const envelope = parseRelayEnvelope(payload);
-      if ('invalid' in envelope) return options.onDropped(channel, envelope.invalid);
-      if (envelope.kind === 'updated')
-        this.updateHandler({ message: envelope.message, changeId: envelope.changeId });
-      else this.messageHandler(envelope.message);
-    });
+    feed.onMessage((message) => this.messageHandler(message));
+    feed.onUpdate((update) => this.updateHandler(update));
   }
 
+  /**
+   * With REDIS_WAIT_REPLICAS > 0, a stored message and a duplicate's original are acked only
+   * once that many replicas have them (ReplicaWait); else `unavailable`, and the client's
+   * resend with the same clientId gets the stored message once replicated.
+   */
   async append(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
+    const result = await this.appendOnce(request, limits);
+    if (result.status === 'stored') await this.options.replicas.afterWrite(request.roomId);
+    else if (result.status === 'duplicate' || result.status === 'duplicate_unretained')
+      await this.options.replicas.afterRead(request.roomId);
+    return result;
+  }
+
+  private async appendOnce(request: AppendRequest, limits: MessageLimits): Promise<AppendResult> {
     const { roomId, userId, username, text, clientId } = request;
     const cluster = this.keys.mode === 'cluster';
     // Cluster mode: the user's bucket lives in the user's slot, the room's keys in the room's,
@@ -137,6 +147,12 @@ export class RedisMessageLog implements MessageLog {
    * once ran out of attempts, racing itself).
    */
   async change(request: ChangeRequest): Promise<ChangeResult> {
+    const result = await this.queueChange(request);
+    if (result.status === 'changed') await this.options.replicas.afterWrite(request.roomId);
+    return result;
+  }
+
+  private queueChange(request: ChangeRequest): Promise<ChangeResult> {
     // One change of a message at a time per instance: its own changes never race each other,
     // so a lost race means another instance changed the message (at most one per instance).
     const key = `${request.roomId} ${request.messageId}`;
@@ -191,16 +207,21 @@ export class RedisMessageLog implements MessageLog {
     );
   }
 
-  /** Where the room's messages and changes are published: see publishCommand. */
-  private publishChannel(_roomId: string): string {
-    return this.keys.channels.messages;
+  /**
+   * Where the room's messages and changes are published: single mode, MESSAGES; cluster mode
+   * (issue 15), the room's shard channel `MESSAGES:{p17}:<room id>` in the room's slot, so
+   * the script's SPUBLISH stays on the node that stores the room and reaches only the
+   * instances that SSUBSCRIBEd the room (a classic PUBLISH on a Redis Cluster is broadcast
+   * to every node by the cluster bus: every instance would hear every room).
+   */
+  private publishChannel(roomId: string): string {
+    return this.keys.channels.room(roomId);
   }
 
-  /**
-   * PUBLISH on MESSAGES. In cluster mode too for now: a classic PUBLISH on a Redis Cluster
-   * reaches every node's subscribers (the cluster bus broadcasts it).
-   */
-  private readonly publishCommand = 'PUBLISH';
+  /** PUBLISH (single mode) or SPUBLISH (cluster mode): see publishChannel. */
+  private get publishCommand(): 'PUBLISH' | 'SPUBLISH' {
+    return this.keys.mode === 'cluster' ? 'SPUBLISH' : 'PUBLISH';
+  }
 
   /** One script call (lua/catch-up.lua): missed messages, changed ones and the point read, one snapshot. */
   async catchUp(roomId: string, after: string, limit: number): Promise<CatchUpRead> {

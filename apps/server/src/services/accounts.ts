@@ -127,13 +127,13 @@ export class Accounts {
   /** Revokes the token on every instance; its live sockets are disconnected wherever they are. */
   async logout(identity: Identity): Promise<void> {
     await this.backend.sessions.revoke(identity.tokenHash);
-    await this.announceRevoked([identity.tokenHash]);
+    await this.announceRevoked(identity.user.id, [identity.tokenHash]);
   }
 
   /** Revokes every session of the user, this one included, and closes their sockets everywhere. */
   async logoutAll(identity: Identity): Promise<void> {
     await this.backend.sessions.revoke(identity.tokenHash);
-    await this.announceRevoked([
+    await this.announceRevoked(identity.user.id, [
       identity.tokenHash,
       ...(await this.backend.sessions.revokeAllOf(identity.user.id)),
     ]);
@@ -155,6 +155,7 @@ export class Accounts {
       throw new AppError('unauthorized', 'wrong password');
     await this.backend.users.setPasswordHash(user.id, await this.hash('login', newPassword));
     await this.announceRevoked(
+      user.id,
       await this.backend.sessions.revokeAllOf(user.id, identity.tokenHash),
     );
   }
@@ -216,9 +217,9 @@ export class Accounts {
     });
   }
 
-  private async announceRevoked(tokenHashes: string[]): Promise<void> {
+  private async announceRevoked(userId: string, tokenHashes: string[]): Promise<void> {
     for (const tokenHash of tokenHashes)
-      await this.backend.eventBus.publish({ type: 'session:revoked', tokenHash });
+      await this.backend.eventBus.publish({ type: 'session:revoked', tokenHash, userId });
   }
 
   private async startSession(userId: string): Promise<string> {

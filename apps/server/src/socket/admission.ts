@@ -26,9 +26,12 @@ export class Admission {
     private readonly caps: ConnectionCaps,
     /**
      * Work an admitted socket needs done before its client hears `connect` (issue 14: reading
-     * the user's hidden DMs to watch). Must not reject: it cannot refuse the connection.
+     * the user's hidden DMs to watch; issue 15: hearing the user's events). A rejection refuses
+     * the connection (`unavailable` for a backend error) and frees what it counted.
      */
     private readonly beforeConnect: (socket: ChatSocket) => Promise<void> = () => Promise.resolve(),
+    /** A socket `beforeConnect` ran for that will never connect (its connection closed meanwhile). */
+    private readonly abandoned: (socket: ChatSocket) => void = () => {},
   ) {}
 
   attach(io: ChatIoServer): void {
@@ -51,6 +54,7 @@ export class Admission {
             if (socket.connected) return;
             this.guard.release(socket.data.user.id);
             this.releaseCaps(socket);
+            this.abandoned(socket);
           });
         },
         (error: unknown) => {
@@ -85,8 +89,14 @@ export class Admission {
     this.addresses.set(socket, address);
     try {
       await this.authenticate(socket, address);
+    } catch (error) {
+      this.releaseCaps(socket);
+      throw error;
+    }
+    try {
       await this.beforeConnect(socket);
     } catch (error) {
+      this.guard.release(socket.data.user.id);
       this.releaseCaps(socket);
       throw error;
     }

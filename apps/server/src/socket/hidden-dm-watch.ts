@@ -1,3 +1,4 @@
+import type { LiveInterestCounts } from './live-interest';
 import { compareMessageIds, type Message, type Room } from '@chat/shared';
 import { userRoom, type ChatIoServer } from './types';
 
@@ -9,6 +10,11 @@ import { userRoom, type ChatIoServer } from './types';
  * again by its own read-time rule, so nothing is written anywhere. Costs one Map lookup per
  * relayed message; a watch ends when it fires, when the DM is shown again otherwise, or when
  * the user's last socket here closes.
+ *
+ * Issue 15, cluster mode: an instance hears a room only while it holds interest in it, so a
+ * watched DM holds the instance's interest for the user (holder `hidden-dm:<user id>`), from
+ * the watch on (not awaited: a message in the first milliseconds may come back only through
+ * the list's read-time rule) until the watch ends.
  */
 export class HiddenDmWatch {
   /** Room id → (user id → the hidden DM and its `upTo`). */
@@ -16,7 +22,10 @@ export class HiddenDmWatch {
   /** User id → the room ids watched for them, to forget a user at once. */
   private readonly byUser = new Map<string, Set<string>>();
 
-  constructor(private readonly io: ChatIoServer) {}
+  constructor(
+    private readonly io: ChatIoServer,
+    private readonly interest?: LiveInterestCounts,
+  ) {}
 
   /** Watches the DM for the user; of two marks of the same DM the newer (higher `upTo`) holds. */
   watch(userId: string, room: Room, upTo: string): void {
@@ -24,6 +33,10 @@ export class HiddenDmWatch {
     if (!watchers) this.byRoom.set(room.id, (watchers = new Map()));
     const known = watchers.get(userId);
     if (known && compareMessageIds(known.upTo, upTo) > 0) return;
+    if (!known)
+      this.interest?.holdRoom(holderOf(userId), room.id).catch(() => {
+        // Redis is away: the DM still comes back in the list by its read-time rule.
+      });
     watchers.set(userId, { room, upTo });
     let rooms = this.byUser.get(userId);
     if (!rooms) this.byUser.set(userId, (rooms = new Set()));
@@ -43,7 +56,7 @@ export class HiddenDmWatch {
 
   unwatch(userId: string, roomId: string): void {
     const watchers = this.byRoom.get(roomId);
-    watchers?.delete(userId);
+    if (watchers?.delete(userId)) this.interest?.releaseRoom(holderOf(userId), roomId);
     if (watchers?.size === 0) this.byRoom.delete(roomId);
     const rooms = this.byUser.get(userId);
     rooms?.delete(roomId);
@@ -59,4 +72,9 @@ export class HiddenDmWatch {
     this.byRoom.clear();
     this.byUser.clear();
   }
+}
+
+/** The LiveInterestCounts holder of a user's hidden-DM watches (never a socket id). */
+function holderOf(userId: string): string {
+  return `hidden-dm:${userId}`;
 }

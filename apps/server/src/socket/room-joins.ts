@@ -5,6 +5,7 @@ import type { Messaging } from '../services/messaging';
 import type { Rooms } from '../services/rooms';
 import { AckThen } from './ack-handler';
 import { emitRelayEvent, type CatchUpTracker } from './catch-up';
+import type { LiveInterestCounts } from './live-interest';
 import type { ChatSocket } from './types';
 
 /**
@@ -26,6 +27,7 @@ export class RoomJoins {
     private readonly catchUp: CatchUpTracker,
     private readonly metrics: Metrics,
     private readonly maxRoomsPerSocket: number,
+    private readonly interest: LiveInterestCounts,
   ) {}
 
   async join(
@@ -39,12 +41,18 @@ export class RoomJoins {
       return await this.joinWithSlot(socket, roomId, after);
     } finally {
       release();
+      // A join that failed (or a room left meanwhile) leaves no interest held for the socket,
+      // unless another join of the room by the socket is still in progress (it holds it too).
+      const { chatRooms, joining } = socket.data;
+      if (!chatRooms.has(roomId) && !joining.has(roomId))
+        this.interest.releaseRoom(socket.id, roomId);
     }
   }
 
   /** Leaves the room here; false when the socket had not joined it. */
   async leave(socket: ChatSocket, roomId: string): Promise<boolean> {
     if (!socket.data.chatRooms.delete(roomId)) return false;
+    this.interest.releaseRoom(socket.id, roomId);
     this.catchUp.abort(roomId, socket.id);
     await socket.leave(roomId);
     return true;
@@ -59,6 +67,21 @@ export class RoomJoins {
     if (refuseJoins && socket.data.joining.has(roomId))
       this.removedDuringJoin.add(joinKey(socket, roomId));
     return this.leave(socket, roomId);
+  }
+
+  /**
+   * Holds the instance's interest in the room for the socket; resolves once the instance hears
+   * the room. What holds it lets it go: `leave`, a failed join, the socket's disconnect
+   * (SocketService releases the rooms it is in or joining). A join that fails before the socket
+   * is in the room lets it go at once (its `finally` in `join`).
+   */
+  private async holdInterest(socket: ChatSocket, roomId: string): Promise<void> {
+    await this.interest.holdRoom(socket.id, roomId);
+    // Disconnected while the subscription was being confirmed: nothing will release it later.
+    if (socket.disconnected) {
+      this.interest.releaseRoom(socket.id, roomId);
+      throw new AppError('unavailable', 'the connection closed during the join');
+    }
   }
 
   /** Throws when the user left the room while this join was in progress (see `remove`). */
@@ -97,6 +120,7 @@ export class RoomJoins {
     after: string | undefined,
   ): Promise<JoinRoomResult | AckThen<JoinRoomResult>> {
     const room = await this.rooms.requireReadable(socket.data.user, roomId);
+    await this.holdInterest(socket, roomId);
     if (after === undefined) {
       await socket.join(roomId);
       socket.data.chatRooms.add(roomId);
@@ -119,6 +143,7 @@ export class RoomJoins {
         for (const event of held) emitRelayEvent(socket, event);
       } else {
         socket.data.chatRooms.delete(roomId);
+        this.interest.releaseRoom(socket.id, roomId);
         await socket.leave(roomId);
       }
       throw error;

@@ -13,6 +13,7 @@ import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
 import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
+import { LiveInterestCounts } from './live-interest';
 import { MessageRelay } from './relay';
 import { RoomJoins } from './room-joins';
 import { RoomRemovals } from './room-removals';
@@ -26,7 +27,7 @@ import { sessionRoom, userRoom, type ChatIoServer, type ChatSocket } from './typ
 export interface SocketServiceDeps {
   io: ChatIoServer;
   services: Services;
-  backend: Pick<Backend, 'messageLog' | 'eventBus' | 'rateLimiter'>;
+  backend: Pick<Backend, 'messageLog' | 'eventBus' | 'rateLimiter' | 'interest'>;
   config: Config;
   metrics: Metrics;
   logger: Logger;
@@ -51,6 +52,8 @@ export class SocketService {
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
   private readonly hiddenDmWatch: HiddenDmWatch;
+  /** Issue 15: the rooms and users this instance must hear, from its sockets. */
+  private readonly interest: LiveInterestCounts;
   /** Issue 14: each admitted socket's user's hidden DMs, read during its handshake. */
   private readonly hiddenAtHandshake = new WeakMap<ChatSocket, HiddenDm[]>();
 
@@ -58,6 +61,12 @@ export class SocketService {
     const { io, services, backend, config, logger, metrics } = deps;
     // RATE_LIMITS=off lifts the per-user and per-address connection limits, not the instance's.
     const perClient = (max: number) => (config.rateLimits === 'on' ? max : Infinity);
+    this.interest = new LiveInterestCounts(
+      backend.interest,
+      config.interestGraceMs,
+      logger,
+      (kind, count) => metrics.watched.set({ kind: `${kind}s` }, count),
+    );
     this.admission = new Admission(
       services.accounts,
       new HandshakeGuard(backend.rateLimiter, {
@@ -69,7 +78,14 @@ export class SocketService {
         maxPerAddress: perClient(config.maxConnectionsPerAddress),
         onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       }),
-      (socket) => this.readHiddenDms(socket),
+      // The user's events are heard before the client hears `connect` (none missed after it).
+      async (socket) => {
+        await Promise.all([
+          this.readHiddenDms(socket),
+          this.interest.holdUser(socket.id, socket.data.user.id),
+        ]);
+      },
+      (socket) => this.interest.releaseUser(socket.id, socket.data.user.id),
     );
     this.typing = new TypingSignals(
       new TypingThrottle(Math.floor(config.typingTtlMs / 3)),
@@ -81,10 +97,11 @@ export class SocketService {
       this.catchUp,
       metrics,
       config.maxRoomsPerSocket,
+      this.interest,
     );
     this.handlers = createEventHandlers(services, roomJoins, this.typing);
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
-    this.hiddenDmWatch = new HiddenDmWatch(io);
+    this.hiddenDmWatch = new HiddenDmWatch(io, this.interest);
     this.events = new EventRelay(
       io,
       config.typingTtlMs,
@@ -139,6 +156,7 @@ export class SocketService {
     this.slowConsumers.stop();
     this.events.clear();
     this.hiddenDmWatch.clear();
+    this.interest.clear();
     await this.deps.services.presence.stop();
   }
 
@@ -169,6 +187,10 @@ export class SocketService {
       metrics.connections.dec();
       this.admission.release(socket);
       this.catchUp.forgetSocket(socket.id);
+      this.interest.releaseUser(socket.id, user.id);
+      const { chatRooms, joining } = socket.data;
+      for (const roomId of new Set([...chatRooms, ...joining.keys()]))
+        this.interest.releaseRoom(socket.id, roomId);
       void this.typing.stop(socket);
       if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
       services.presence.socketClosed(user);

@@ -117,6 +117,8 @@ describe.each(implementations)('%s MessageLog', (name, make) => {
 
   test('change ids lie between the messages before and after, and the feed delivers in that order', async () => {
     const roomId = randomUUID();
+    // Cluster mode hears a room's feed only while watching it (a no-op elsewhere).
+    await backend.interest.watchRoom(roomId);
     const first = await append(roomId, 'a');
     const changed = await react(roomId, first.id, 'u2');
     const again = await react(roomId, first.id, 'u3');
@@ -149,6 +151,8 @@ describe.each(implementations)('%s MessageLog', (name, make) => {
 
   test('a change that answers unchanged stores and publishes nothing; an unknown message is not_found', async () => {
     const roomId = randomUUID();
+    // Cluster mode hears a room's feed only while watching it (a no-op elsewhere).
+    await backend.interest.watchRoom(roomId);
     const message = await append(roomId, 'x');
     expect(
       await backend.messageLog.change({ roomId, messageId: message.id, next: () => 'unchanged' }),
