@@ -37,6 +37,10 @@ export interface ChatScripts {
   createSession: Script<number>;
   useSession: Script<[string, number] | null>;
   unreadCounts: Script<number[]>;
+  /** Cluster mode: the stores' per-slot steps (docs/ARCHITECTURE.md "Cluster mode: stores across slots"). */
+  unreadCountsOf: Script<number[]>;
+  putRoom: Script<[number, string[]]>;
+  indexSession: Script<number>;
   archiveRegister: Script<number>;
   archiveTrimFeed: Script<[safePoint: string, trimmed: number] | null>;
   archiveTrimRoom: Script<number>;
@@ -60,13 +64,16 @@ const FILES: Record<keyof ChatScripts, string> = {
   createSession: 'create-session',
   useSession: 'use-session',
   unreadCounts: 'unread-counts',
+  unreadCountsOf: 'unread-counts-of',
+  putRoom: 'put-room',
+  indexSession: 'index-session',
   archiveRegister: 'archive-register',
   archiveTrimFeed: 'archive-trim-feed',
   archiveTrimRoom: 'archive-trim-room',
   archiveDropConsumers: 'archive-drop-consumers',
 };
 
-const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log'];
+const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log', 'lib/unread'];
 
 export function registerScripts(redis: RedisClient): ChatScripts {
   const library = LIBRARIES.map(lua).join('\n');
