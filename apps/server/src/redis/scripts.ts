@@ -73,6 +73,14 @@ const FILES: Record<keyof ChatScripts, string> = {
   archiveDropConsumers: 'archive-drop-consumers',
 };
 
+/**
+ * The scripts' command names. Auto-pipelining must skip them on a Cluster client: ioredis 6
+ * routes an auto-pipelined script by its first argument, the number of keys, not by its first
+ * key, so scripts of different nodes land in one pipeline, which it then rejects ("All keys in
+ * the pipeline should belong to the same slots allocation group", ioredis issue #2109).
+ */
+export const SCRIPT_COMMANDS = Object.keys(FILES);
+
 const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log', 'lib/unread'];
 
 export function registerScripts(redis: RedisClient): ChatScripts {
