@@ -1,12 +1,13 @@
-// Issue 15: what unread counts cost in cluster mode against single mode, for one user in
+// Issue 15: what unread counts and room lists cost in cluster mode against single mode, for one user in
 // ROOMS rooms (docs/BENCHMARKS.md "Unread counts on a Redis Cluster"). Starts its own
 // redis-server and Redis Cluster (testkit), fills the rooms through the real stores, then
-// times RedisReadStateStore.unreadCounts: one caller at a time (latency), then CONCURRENCY
-// callers (throughput), and Redis's CPU per call (INFO cpu of every master, before and after).
-// Cluster mode runs twice: ioredis's auto-pipelining off and on for the commands connection.
+// times RedisReadStateStore.unreadCounts and RedisRoomStore.listPrivateFor (the user's ROOMS
+// private rooms): one caller at a time (latency), then CONCURRENCY callers (throughput), and
+// Redis's CPU per call (INFO cpu of every master, before and after). Cluster mode runs twice:
+// ioredis's auto-pipelining off and on (scripts excepted, as connection.ts sets it).
 //
 //   npm run build -w @chat/shared -w @chat/testkit -w @chat/server
-//   node apps/server/scripts/bench-unread-counts.js [rooms=50] [calls=2000] [concurrency=16]
+//   node apps/server/scripts/bench-cluster-stores.js [rooms=50] [calls=2000] [concurrency=16]
 'use strict';
 const { Cluster, Redis } = require('ioredis');
 const { RedisCluster, RedisServer } = require('@chat/testkit');
@@ -15,6 +16,7 @@ const { registerScripts, SCRIPT_COMMANDS } = require('../dist/redis/scripts');
 const { configWith } = require('../dist/config');
 const { createRedisBackend } = require('../dist/redis/backend');
 const { RedisReadStateStore } = require('../dist/redis/read-state-store');
+const { RedisRoomStore } = require('../dist/redis/room-store');
 
 const ROOMS = Number(process.argv[2] ?? 50);
 const CALLS = Number(process.argv[3] ?? 2000);
@@ -40,9 +42,13 @@ async function fill(url, mode, prefix) {
   await backend.start();
   const rooms = Array.from({ length: ROOMS }, (_, index) => ({
     id: `room-${index}-${Math.random().toString(36).slice(2)}`,
+    name: `room ${index}`,
     kind: index % 5 === 0 ? 'public' : 'private',
+    createdBy: 'writer',
+    createdAt: new Date(Date.UTC(2026, 0, 1) + index).toISOString(),
   }));
   for (const room of rooms) {
+    await backend.rooms.create(room, ['reader', 'writer']);
     for (let n = 0; n < MESSAGES_PER_ROOM; n += 1) {
       const stored = await backend.messageLog.append(
         {
@@ -62,17 +68,28 @@ async function fill(url, mode, prefix) {
   return rooms;
 }
 
-/** Times unreadCounts on `redis` (a client of the bench's, so its options can vary). */
+/** Times both calls on `redis` (a client of the bench's, so its options can vary). */
 async function measure(label, url, redis, mode, masters) {
   const prefix = `bench${Date.now()}:`;
   const rooms = await fill(url, mode, prefix);
-  const readState = new RedisReadStateStore(redis, registerScripts(redis), redisKeys(prefix, mode));
-  for (let i = 0; i < 200; i += 1) await readState.unreadCounts('reader', rooms, CAP); // warm-up
+  const scripts = registerScripts(redis);
+  const keys = redisKeys(prefix, mode);
+  const readState = new RedisReadStateStore(redis, scripts, keys);
+  const roomStore = new RedisRoomStore(redis, scripts, keys);
+  await time(`${label}, unreadCounts`, masters, () => readState.unreadCounts('reader', rooms, CAP));
+  const listed = (await roomStore.listPrivateFor('reader')).length;
+  await time(`${label}, listPrivateFor (${listed})`, masters, () =>
+    roomStore.listPrivateFor('reader'),
+  );
+}
+
+async function time(label, masters, callOnce) {
+  for (let i = 0; i < 200; i += 1) await callOnce(); // warm-up
 
   const latencies = [];
   for (let i = 0; i < CALLS; i += 1) {
     const start = process.hrtime.bigint();
-    await readState.unreadCounts('reader', rooms, CAP);
+    await callOnce();
     latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   latencies.sort((a, b) => a - b);
@@ -84,7 +101,7 @@ async function measure(label, url, redis, mode, masters) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < CALLS) {
         next += 1;
-        await readState.unreadCounts('reader', rooms, CAP);
+        await callOnce();
       }
     }),
   );
@@ -92,7 +109,7 @@ async function measure(label, url, redis, mode, masters) {
   const cpu = (await cpuSeconds(masters)) - cpuBefore;
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   console.log(
-    `${label.padEnd(34)} p50 ${at(0.5).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  ` +
+    `${label.padEnd(60)} p50 ${at(0.5).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  ` +
       `${Math.round(CALLS / seconds)} calls/s at ${CONCURRENCY} concurrent  ` +
       `Redis CPU ${((cpu / CALLS) * 1e6).toFixed(0)} us/call`,
   );
