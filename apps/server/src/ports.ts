@@ -89,7 +89,8 @@ export interface RoomStore {
   /**
    * Membership (issue 14): takes the user out of the room's members and out of their own
    * room list in one step; false when they were not a member. The room itself stays, with
-   * its `createdBy`, also when nobody is left in it.
+   * its `createdBy`, also when nobody is left in it. (Redis Cluster: two steps, access first;
+   * docs/ARCHITECTURE.md "Cluster mode: stores across slots".)
    */
   removeMember(roomId: string, userId: string): Promise<boolean>;
   /**

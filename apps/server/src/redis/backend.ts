@@ -102,7 +102,7 @@ export function createRedisBackend(
       instanceId: config.instanceId,
       ttlMs: config.presenceTtlMs,
     }),
-    readState: new RedisReadStateStore(scripts, keys),
+    readState: new RedisReadStateStore(commands, scripts, keys),
     interest: interest ?? everythingHeard,
     health: {
       async check() {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
+import { SCRIPT_COMMANDS } from './scripts';
 
 /** `blocking`: a connection of its own for blocking reads (the archiver's XREADGROUP BLOCK). */
 export type ConnectionRole = 'commands' | 'subscriber' | 'blocking';
@@ -63,6 +64,12 @@ export function createRedisCluster(
     enableOfflineQueue: role === 'subscriber',
     enableReadyCheck: true,
     shardedSubscribers: role === 'subscriber',
+    // Commands: what a store sends at once to many slots (a room list's hashes, unread counts'
+    // scripts) leaves as one write per node instead of one per command (docs/BENCHMARKS.md
+    // "Unread counts on a Redis Cluster"). Not the scripts: ioredis 6 routes those wrongly
+    // when auto-pipelined (scripts.ts); they still go out at once, one write each.
+    enableAutoPipelining: role === 'commands',
+    autoPipeliningIgnoredCommands: SCRIPT_COMMANDS,
     // Every read and write goes to the slot's master: replicas lag (docs/RELIABILITY.md).
     scaleReads: 'master',
     maxRedirections: 16,

@@ -42,6 +42,10 @@ export interface ChatScripts {
   createSession: Script<number>;
   useSession: Script<[string, number] | null>;
   unreadCounts: Script<number[]>;
+  /** Cluster mode: the stores' per-slot steps (docs/ARCHITECTURE.md "Cluster mode: stores across slots"). */
+  unreadCountsOf: Script<number[]>;
+  putRoom: Script<[number, string[]]>;
+  indexSession: Script<number>;
   archiveRegister: Script<number>;
   archiveTrimFeed: Script<[safePoint: string, trimmed: number] | null>;
   archiveTrimRoom: Script<number>;
@@ -70,13 +74,24 @@ const FILES: Record<keyof ChatScripts, string> = {
   createSession: 'create-session',
   useSession: 'use-session',
   unreadCounts: 'unread-counts',
+  unreadCountsOf: 'unread-counts-of',
+  putRoom: 'put-room',
+  indexSession: 'index-session',
   archiveRegister: 'archive-register',
   archiveTrimFeed: 'archive-trim-feed',
   archiveTrimRoom: 'archive-trim-room',
   archiveDropConsumers: 'archive-drop-consumers',
 };
 
-const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log'];
+/**
+ * The scripts' command names. Auto-pipelining must skip them on a Cluster client: ioredis 6
+ * routes an auto-pipelined script by its first argument, the number of keys, not by its first
+ * key, so scripts of different nodes land in one pipeline, which it then rejects ("All keys in
+ * the pipeline should belong to the same slots allocation group", ioredis issue #2109).
+ */
+export const SCRIPT_COMMANDS = Object.keys(FILES);
+
+const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log', 'lib/unread'];
 
 export function registerScripts(redis: RedisClient): ChatScripts {
   const library = LIBRARIES.map(lua).join('\n');

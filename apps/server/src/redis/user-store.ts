@@ -14,6 +14,7 @@ export class RedisUserStore implements UserStore {
   ) {}
 
   async create(user: StoredUser): Promise<'created' | 'taken'> {
+    if (this.keys.mode === 'cluster') return this.createAcrossSlots(user);
     const created = await redisCall(() =>
       this.scripts.createUser(
         [this.keys.username(user.username), this.keys.user(user.id)],
@@ -21,6 +22,33 @@ export class RedisUserStore implements UserStore {
       ),
     );
     return created === 1 ? 'created' : 'taken';
+  }
+
+  /**
+   * Cluster mode: the name key (its own slot) and the user hash (the user's slot) cannot be
+   * written in one script. The user hash goes first, then the name is reserved with SET NX:
+   * the reservation is the commit point, so a name that resolves always has its user. A crash
+   * between the two leaves a user hash no name leads to (a fresh id nobody was given: no
+   * session, no room, never listed), which is harmless; losing the race deletes that hash.
+   */
+  private async createAcrossSlots(user: StoredUser): Promise<'created' | 'taken'> {
+    const userKey = this.keys.user(user.id);
+    await redisCall(() =>
+      this.redis.hset(userKey, {
+        id: user.id,
+        username: user.username,
+        passwordHash: user.passwordHash,
+        createdAt: user.createdAt,
+      }),
+    );
+    // SET NX GET (Redis 7): null when reserved now, else the id holding the name.
+    const holder = await redisCall(() =>
+      this.redis.set(this.keys.username(user.username), user.id, 'NX', 'GET'),
+    );
+    if (holder === null) return 'created';
+    // The same id holds it already (a retried create): that hash is the user's, keep it.
+    if (holder !== user.id) await redisCall(() => this.redis.del(userKey));
+    return 'taken';
   }
 
   async findByUsername(username: string): Promise<StoredUser | null> {

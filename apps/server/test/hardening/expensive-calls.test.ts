@@ -49,6 +49,8 @@ async function allPages(cluster: ClusterFixture, token: string, query = '') {
 
 describe.each([
   ['redis', {}],
+  // Issue 15: the rooms' hashes in many slots, read concurrently.
+  ['redis cluster', { cluster: true }],
   ['embedded', false],
 ] as const)('GET /api/rooms pages (%s)', (_name, redis) => {
   const cluster = useCluster({

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import type { AuthResponse, ErrorResponse } from '@chat/shared';
 import { uniqueName } from '../support/clients';
-import { useCluster } from '../support/cluster';
+import { useCluster, type ClusterOptions } from '../support/cluster';
 import { jsonCall } from './support/json-call';
 
 /*
@@ -20,8 +20,12 @@ const scrypt = crypto.scrypt as unknown as jest.Mock;
 const password = 'correct horse battery';
 const PER_HOUR = 3;
 
-describe('registration limits', () => {
-  const cluster = useCluster({ config: { registrationsPerHour: PER_HOUR } });
+// Issue 15: also on a Redis Cluster, where a username's key and its user lie in different slots.
+describe.each([
+  ['two instances on Redis', {}],
+  ['two instances on a Redis Cluster', { redis: { cluster: true } }],
+] as [string, ClusterOptions][])('registration limits, %s', (_topology, options) => {
+  const cluster = useCluster({ ...options, config: { registrationsPerHour: PER_HOUR } });
 
   test('a taken name is refused with 409 before any password work', async () => {
     const username = uniqueName('taken');
