@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
@@ -19,7 +20,8 @@ const RESTORE_BACKOFF_MS = [50, 100, 200, 500, 1000, 2000];
  *
  * Guarantees: `watchRoom`/`watchUser` resolve once Redis confirmed the subscription (what is
  * published from then on reaches the handlers). When a subscribed connection breaks (a master
- * died, a slot moved: ioredis drops the node, `-node`, and builds new sharded subscribers), the
+ * died: ioredis drops the node, `-node`, and builds new sharded subscribers) or a slot moved
+ * away from its master (which unsubscribes that slot's channels: `moved`), the
  * channels are subscribed again here, confirmed, and only then the subscriber reports a resync
  * (what was published meanwhile was not delivered: local clients reconnect and catch up with
  * `after`). Until then `healthy` is false (/readyz) and a watch waits for the restoration (at
@@ -48,6 +50,15 @@ export class ClusterInterest implements LiveInterest {
     cluster.on('-node', () => this.lost());
     cluster.on('-subscriber', () => this.lost());
     cluster.on('subscribersReady', () => this.scheduleRestore(0));
+    // A slot that moved (resharding) makes its old master SUNSUBSCRIBE its channels' subscribers
+    // by itself; the subscriber connection stays up, so neither event above fires. ioredis 6
+    // reports it (and a MOVED answer to a SSUBSCRIBE) only on its sharded subscriber group's
+    // emitter, as `moved`, which the Cluster does not re-emit: listen there. What was published
+    // to the moved channels until they are subscribed again on the new master was not heard.
+    const group = (cluster as unknown as { subscriberGroupEmitter?: EventEmitter })
+      .subscriberGroupEmitter;
+    if (!group) throw new Error('ClusterInterest needs a Cluster with shardedSubscribers');
+    group.on('moved', () => this.lost());
   }
 
   /** Called once the subscriber's start-up subscriptions are confirmed: breaks count from now. */

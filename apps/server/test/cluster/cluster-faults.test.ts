@@ -11,7 +11,9 @@ import { Traffic } from '../support/traffic';
  * one resilient client per instance in one busy room.
  *   - The master serving the room's slot is killed (SIGKILL): its replica takes over after
  *     cluster-node-timeout; the instances resubscribe, clients rejoin with `after`. With
- *     REDIS_WAIT_REPLICAS=1 every acked message reached every client exactly once, in order.
+ *     REDIS_WAIT_REPLICAS=1 every acked message reached every client exactly once, in order;
+ *     while the promoted master has no replica, sends are refused, until the old master
+ *     restarts as its replica.
  *     Without it, acked writes the replica had not received are lost: the test measures and
  *     reports how many (often none on loopback, where replication is nearly instant), and
  *     checks that whatever was delivered was delivered once and in order.
@@ -87,6 +89,20 @@ async function trafficFor(clients: ResilientClient[], count: number): Promise<vo
 const roomSlot = (stack: Stack) =>
   stack.redisCluster.keySlot(partitionTag(roomPartition(stack.roomId)));
 
+/** Resolves once a master other than the one on `killedPort` serves the room's slot. */
+async function replicaTookOver(stack: Stack, killedPort: number): Promise<void> {
+  const slot = await roomSlot(stack);
+  await waitUntil(
+    // While the cluster fails over, no master serves the slot: masterOf throws, not yet.
+    () =>
+      stack.redisCluster.masterOf(slot).then(
+        (master) => master.port !== killedPort,
+        () => false,
+      ),
+    { what: 'the replica to take over the slot', timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
 /** Every message of the room, oldest first, as history serves it (paged, at most 1,000). */
 async function history(stack: Stack): Promise<Message[]> {
   const url = stack.cluster.servers[0]!.url;
@@ -122,14 +138,15 @@ describe('a Redis Cluster under traffic across three instances', () => {
     await trafficFor(clients, 30);
     await redisCluster.server(master.port).kill();
     // The replica takes over after cluster-node-timeout; sends fail meanwhile and are resent.
+    await replicaTookOver(stack, master.port);
+    // The new master has no replica yet: sends to the room are refused (`unavailable`), not
+    // acked unreplicated, until the old master comes back as its replica.
+    const failedBefore = clients.reduce((sum, client) => sum + client.failedSends, 0);
     await waitUntil(
-      async () => (await redisCluster.masterOf(await roomSlot(stack!))).port !== master.port,
-      {
-        what: 'the replica to take over the slot',
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      },
+      () => clients.reduce((sum, client) => sum + client.failedSends, 0) > failedBefore,
+      { what: 'a send refused while the slot has no replica' },
     );
+    await redisCluster.server(master.port).launch();
     await trafficFor(clients, 30);
     const acked = await traffic.stopAndVerify();
     const stored = new Set((await history(stack)).map((message) => message.id));
@@ -144,14 +161,7 @@ describe('a Redis Cluster under traffic across three instances', () => {
     traffic.start();
     await trafficFor(clients, 30);
     await redisCluster.server(master.port).kill();
-    await waitUntil(
-      async () => (await redisCluster.masterOf(await roomSlot(stack!))).port !== master.port,
-      {
-        what: 'the replica to take over the slot',
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      },
-    );
+    await replicaTookOver(stack, master.port);
     await trafficFor(clients, 30);
     const acked = await traffic.stop();
     const stored = await history(stack);
