@@ -42,24 +42,27 @@ interface Stack {
 
 async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const redisCluster = await RedisCluster.start({ nodeTimeoutMs: 1000 });
+  let cluster: ProcessCluster | undefined;
   try {
-    const cluster = await ProcessCluster.start({
+    cluster = await ProcessCluster.start({
       instances: 3,
       redis: { url: redisCluster.url },
       env: (index) => ({ ...FAST, ...env, INSTANCE_ID: `cluster-fault-${index}` }),
       killOnDestroy: true,
     });
+    const { servers } = cluster;
     const users = [];
-    for (const server of cluster.servers) users.push(await registerUser(server.url));
-    const roomId = await createRoom(cluster.servers[0]!.url, users[0]!.token);
+    for (const server of servers) users.push(await registerUser(server.url));
+    const roomId = await createRoom(servers[0]!.url, users[0]!.token);
     const clients = users.map(
-      (user, index) => new ResilientClient(cluster.servers[index]!.url, user.token, roomId),
+      (user, index) => new ResilientClient(servers[index]!.url, user.token, roomId),
     );
     await Promise.all(clients.map((client) => client.ready()));
     await clients[0]!.send('first', 'first');
     await Promise.all(clients.map((client) => client.waitForCount(1)));
     return { redisCluster, cluster, clients, roomId };
   } catch (error) {
+    await cluster?.destroy();
     await redisCluster.destroy();
     throw error;
   }
