@@ -155,6 +155,7 @@ export class ClusterInterest implements LiveInterest {
   /** A node or a sharded subscriber went away: what it carried is not heard until restored. */
   private lost(): void {
     if (!this.started || this.closed) return;
+    this.subscriber.interrupt();
     this.generation += 1;
     if (!this.broken) {
       let resolve = () => {};

@@ -26,6 +26,8 @@ export class RedisSubscriber {
     handler: (channel: string, payload: string) => void;
   }[] = [];
   private readonly resyncHandlers: (() => void)[] = [];
+  /** Between a shard break (`interrupt`) and its `resync`: shard payloads are not relayed. */
+  private interrupted = false;
   private subscribedBefore = false;
 
   constructor(
@@ -45,6 +47,11 @@ export class RedisSubscriber {
       const family = this.families.find(({ prefix }) => channel.startsWith(prefix));
       if (!family) return;
       this.onInbound(family.kind);
+      // During a break the shard channels come back one by one (ioredis resubscribes some by
+      // itself): relaying what one of them carries would move a client's cursor past the gap
+      // of another, which its rejoin with `after` then never fills. Nothing is relayed until
+      // the resync closed the local transports; every client catches up from its last id.
+      if (this.interrupted) return;
       family.handler(channel, payload);
     });
     connection.on('ready', () => {
@@ -76,9 +83,22 @@ export class RedisSubscriber {
     this.resyncHandlers.push(handler);
   }
 
+  /**
+   * Cluster mode (ClusterInterest): a subscribed shard connection broke or a slot moved; shard
+   * channel payloads are dropped from now until `resync`.
+   */
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
   /** Tells every resync handler that what was published during a break was not delivered. */
   resync(): void {
     for (const handler of this.resyncHandlers) handler();
+    // The handlers close the local transports in a microtask (socket-service.ts); relaying
+    // resumes right after it, to sockets that joined afresh.
+    queueMicrotask(() => {
+      this.interrupted = false;
+    });
   }
 
   /** Subscribes to every registered channel; resolves once Redis confirmed. */

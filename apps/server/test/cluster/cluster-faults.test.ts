@@ -165,6 +165,8 @@ describe('a Redis Cluster under traffic across three instances', () => {
     await trafficFor(clients, 30);
     await redisCluster.server(master.port).kill();
     await replicaTookOver(stack, master.port);
+    // As an operator would: the old master comes back, as the new one's replica.
+    await redisCluster.server(master.port).launch();
     await trafficFor(clients, 30);
     const acked = await traffic.stop();
     const stored = await history(stack);
