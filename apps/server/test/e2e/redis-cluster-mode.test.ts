@@ -74,12 +74,13 @@ describe('npm run cluster -- --redis-cluster', () => {
       .map((url) => Number(new URL(url).port));
 
   test('prints every node, three masters and their replicas, and the node list', () => {
-    expect(output.match(/redis-\d+\s+redis:\/\/127\.0\.0\.1:\d+\s+master, slots /g)).toHaveLength(
-      3,
-    );
-    expect(output.match(/redis-\d+\s+redis:\/\/127\.0\.0\.1:\d+\s+replica of :\d+/g)).toHaveLength(
-      3,
-    );
+    // Six nodes, each with its role; at least three masters (on a machine starved of CPU at
+    // start a replica may already have been promoted over a master it thought failed).
+    const masters = output.match(/redis-\d+\s+redis:\/\/127\.0\.0\.1:\d+\s+master, slots /g) ?? [];
+    const replicas =
+      output.match(/redis-\d+\s+redis:\/\/127\.0\.0\.1:\d+\s+replica of :\d+/g) ?? [];
+    expect(masters.length).toBeGreaterThanOrEqual(3);
+    expect(masters.length + replicas.length).toBe(6);
     expect(nodeList()).not.toBeNull();
     expect(nodePorts()).toHaveLength(6);
     expect(output.match(/server-\d\s+http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(2);
