@@ -1,13 +1,26 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
+ * How often the event loop's delay is sampled (chat_process_nodejs_eventloop_lag_*). prom-client
+ * samples every 10 ms by default: a timer waking the process 100 times a second whatever it is
+ * doing, which cost an idle instance about 0.9% of a core on the benchmark machine (issue 16,
+ * docs/BENCHMARKS.md "Idle cost"). Every 100 ms still shows any stall an operator acts on (those
+ * last hundreds of milliseconds); shorter hiccups show in the latency histograms instead.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
+/**
  * The instance's Prometheus metrics (GET /metrics). One registry per server,
  * so that several in-process instances in a test each count their own.
  */
 export function createMetrics(instanceId: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ instance: instanceId });
-  collectDefaultMetrics({ register: registry, prefix: 'chat_process_' });
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'chat_process_',
+    eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS,
+  });
   return {
     registry,
     connections: new Gauge({

@@ -15,6 +15,7 @@ import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
 import { LiveInterestCounts } from './live-interest';
 import { MessageRelay } from './relay';
+import { releaseHandshakeRequest } from './release-handshake-request';
 import { RoomJoins } from './room-joins';
 import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
@@ -173,6 +174,7 @@ export class SocketService {
     const { metrics, logger, config, services } = this.deps;
     const { user, tokenHash } = socket.data;
     metrics.connections.inc();
+    releaseHandshakeRequest(socket);
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
     this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
