@@ -246,7 +246,11 @@ async function main(): Promise<void> {
         if (dir) {
           const file = largestProfile(dir);
           if (file) {
-            const summary = summarizeProfile(file, 30);
+            // Only the measured steps (rooms, bigroom); the other scenarios' whole run.
+            const result = res[scenario];
+            const windows =
+              result && 'steps' in result ? result.steps.map((step) => step.window) : undefined;
+            const summary = summarizeProfile(file, 30, windows);
             profiles[`${target}/${scenario}`] = summary;
             log(formatProfile(summary, 15));
           }

@@ -21,6 +21,14 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples?: number[];
+  /** Microseconds between consecutive samples, the first from startTime. */
+  timeDeltas?: number[];
+}
+
+/** A stretch of time, in milliseconds of the monotonic clock (the profile's own clock). */
+export interface ProfileWindow {
+  fromMs: number;
+  toMs: number;
 }
 
 export interface ProfileRow {
@@ -64,16 +72,55 @@ function shortWhere(url: string, line: number): string {
   return `${trimmed}:${line + 1}`;
 }
 
-export function summarizeProfile(file: string, top = 25): ProfileSummary {
+/**
+ * Samples per node, counting only those taken inside `windows` (the measured steps: a process's
+ * start-up, module loading and the scenario's set-up are not the fan-out's cost), or every one
+ * when no window is given or the profile has no timeline. Returns also the time they cover.
+ */
+function hitsIn(
+  profile: CpuProfile,
+  windows: readonly ProfileWindow[] | undefined,
+): { hits: Map<number, number>; coveredMs: number } {
+  const hits = new Map<number, number>();
+  const { samples, timeDeltas } = profile;
+  if (!windows?.length || !samples || !timeDeltas || samples.length !== timeDeltas.length) {
+    for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
+    return { hits, coveredMs: (profile.endTime - profile.startTime) / 1000 };
+  }
+  let atUs = profile.startTime;
+  for (let i = 0; i < samples.length; i += 1) {
+    atUs += timeDeltas[i]!;
+    const atMs = atUs / 1000;
+    if (!windows.some((w) => atMs >= w.fromMs && atMs < w.toMs)) continue;
+    hits.set(samples[i]!, (hits.get(samples[i]!) ?? 0) + 1);
+  }
+  const coveredMs = windows.reduce(
+    (sum, w) =>
+      sum +
+      Math.max(
+        0,
+        Math.min(w.toMs, profile.endTime / 1000) - Math.max(w.fromMs, profile.startTime / 1000),
+      ),
+    0,
+  );
+  return { hits, coveredMs };
+}
+
+export function summarizeProfile(
+  file: string,
+  top = 25,
+  windows?: readonly ProfileWindow[],
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const totalSamples = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
-  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const { hits: hitsByNode, coveredMs } = hitsIn(profile, windows);
+  const totalSamples = [...hitsByNode.values()].reduce((n, hits) => n + hits, 0);
+  const totalMs = coveredMs;
   const msPerSample = totalSamples > 0 ? totalMs / totalSamples : 0;
   const byFunction = new Map<string, ProfileRow>();
   const byPackage = new Map<string, ProfileRow>();
   let idle = 0;
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = hitsByNode.get(node.id) ?? 0;
     if (hits === 0) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') {

@@ -37,6 +37,11 @@ export interface StepResult {
   disconnects: number;
   drained: boolean;
   cpu: CpuWindow;
+  /**
+   * The measured window, in milliseconds of the monotonic clock (process.hrtime), which is the
+   * clock of V8's CPU profiles too: `--profile` summaries count only samples inside steps.
+   */
+  window: { fromMs: number; toMs: number };
   /** Server + Redis CPU per delivered message, µs. */
   cpuUsPerDelivery: number;
   /** Redis CPU per message sent (acked), µs. */
@@ -213,6 +218,7 @@ export async function runFanout(
         disconnects: stats.disconnects - previous.disconnects,
         drained: drained.missing === 0 && drained.outstanding === 0,
         cpu,
+        window: { fromMs: measureFrom, toMs: measureTo },
         cpuUsPerDelivery: 0,
         redisUsPerMessage: stats.ackedInWindow > 0 ? (cpu.redisSec * 1e6) / stats.ackedInWindow : 0,
         redisCorePct: (100 * cpu.redisSec) / cpu.windowSec,
