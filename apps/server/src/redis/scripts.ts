@@ -93,7 +93,13 @@ const FILES: Record<keyof ChatScripts, string> = {
 export const SCRIPT_COMMANDS = Object.keys(FILES);
 
 /** In dependency order: a library may use the ones before it. */
-const LIBRARIES = ['lib/token-bucket', 'lib/stream-ids', 'lib/room-log', 'lib/unread'];
+const LIBRARIES = [
+  'lib/token-bucket',
+  'lib/stream-ids',
+  'lib/room-log',
+  'lib/unread',
+  'lib/iso-time',
+];
 
 /**
  * A script's source with the libraries it uses, and those they use, prepended (in LIBRARIES

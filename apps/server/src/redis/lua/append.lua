@@ -71,27 +71,6 @@ if reply then
 end
 local id = redis.call('XADD', log[1], '*', unpack(fields))
 local archived = redis.call('EXISTS', KEYS[9]) == 1
--- createdAt comes from the id (Redis's clock), formatted as JavaScript's
--- Date#toISOString would, so that history and live messages agree exactly.
-local function iso8601(ms)
-  local seconds = math.floor(ms / 1000)
-  local days = math.floor(seconds / 86400)
-  local rest = seconds % 86400
-  -- civil_from_days (H. Hinnant), for days since 1970-01-01
-  local z = days + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local day = doy - math.floor((153 * mp + 2) / 5) + 1
-  local month = mp < 10 and mp + 3 or mp - 9
-  local year = yoe + era * 400
-  if month <= 2 then year = year + 1 end
-  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day,
-    math.floor(rest / 3600), math.floor(rest % 3600 / 60), rest % 60, ms % 1000)
-end
-
 local ms = tonumber(string.match(id, '^(%d+)'))
 local stored = {
   id = id, roomId = ARGV[1], userId = ARGV[2], username = ARGV[3],
