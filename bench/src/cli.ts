@@ -47,7 +47,10 @@ options:
   --quick           smoke run: fewer clients, short steps (numbers are not meaningful)
   --out FILE        JSON results file (default bench/results/<timestamp>.json)
   --targets LIST    run exactly these targets, comma separated: ours,baseline,ceiling
-  --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search
+  --repeat N        run every selected scenario N times per target (fresh Redis and instances
+                    each time); the ratios and targets tables show medians and min–max
+  --rates LIST      fixed send rates (msgs/s, comma separated) instead of the search and of
+                    rooms' fixed 1,000 and 2,000 msg/s steps
   --profile         run server instances with node --cpu-prof and summarise the profiles
   --archive         ours with the archive: a PostgreSQL, DATABASE_URL on the instances and one
                     archiver (compare with a run without it: the archive's cost on the send path)
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       archive: { type: 'boolean', default: false },
       'storm-online': { type: 'boolean', default: false },
+      repeat: { type: 'string' },
       workers: { type: 'string' },
       minutes: { type: 'string' },
       'redis-modes': { type: 'string' },
@@ -133,6 +137,8 @@ async function main(): Promise<void> {
   const order: TargetName[] = ['baseline', 'ours', 'ceiling'];
   targets = order.filter((t) => targets.includes(t));
 
+  const repeat = Number(values.repeat ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a whole number ≥ 1');
   const settings = settingsFor(values.quick);
   settings.storm.usersOnline = values['storm-online'];
   if (values.workers) settings.workers = Math.max(1, Number(values.workers));
@@ -162,135 +168,150 @@ async function main(): Promise<void> {
   const info = machine();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(
-    `bench: ${targets.join(', ')} × ${scenarios.join(', ')}${values.quick ? ' (quick smoke run)' : ''}`,
+    `bench: ${targets.join(', ')} × ${scenarios.join(', ')}${repeat > 1 ? `, ${repeat} runs` : ''}${values.quick ? ' (quick smoke run)' : ''}`,
   );
   log(
     `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memTotalGiB} GiB, node ${info.node}, load ${info.loadavgAtStart.join(' ')}`,
   );
 
-  const results: AllResults = {};
+  const reps: AllResults[] = [];
   const profiles: Record<string, ProfileSummary> = {};
   installCleanup();
 
-  for (const target of targets) {
-    const cluster = new Cluster(target);
-    const res: NonNullable<AllResults[TargetName]> = {};
-    results[target] = res;
-    // The ceiling is a fan-out reference; its idle figures (a bare ws
-    // connection, no auth) are a floor for memory per connection.
-    const wanted = scenarios.filter((s) => target !== 'ceiling' || s !== 'connect-storm');
-    if (wanted.length === 0) continue;
-    log(`\n== ${target} ==`);
-    try {
-      await cluster.startRedis();
-      if (values.archive && target === 'ours') {
-        await cluster.startArchive();
-        log(`  archive: PostgreSQL and one archiver; instances start with DATABASE_URL`);
-      }
-      await cluster.startInstances(settings.instances);
-      const t0 = nowMs();
-      const accounts = await cluster.registerUsers(settings.users, 12);
-      const roomCount = Math.ceil(settings.rooms.clients / settings.rooms.roomSize);
-      const names = [...Array.from({ length: roomCount }, (_, i) => `room-${i}`), 'bigroom'];
-      const roomIds = await cluster.createRooms(names, accounts);
-      if (target !== 'ceiling')
-        log(
-          `  setup: ${accounts.length} users registered, ${roomIds.length} rooms created in ${((nowMs() - t0) / 1000).toFixed(1)} s`,
-        );
-      await cluster.stopInstances();
-      const ctx: ScenarioContext = {
-        cluster,
-        target,
-        settings,
-        accounts,
-        roomIds,
-        runTag: randomBytes(3).toString('hex'),
-        log,
-      };
-      for (const scenario of wanted) {
-        log(`-- ${target} / ${scenario}`);
-        const dir = profileRoot ? path.join(profileRoot, `${target}-${scenario}`) : undefined;
-        cluster.profileDir = dir;
-        const s0 = nowMs();
-        try {
-          switch (scenario) {
-            case 'rooms':
-            case 'bigroom': {
-              const baseBest = results.baseline?.[scenario]?.best?.rate;
-              const extra = target === 'ours' && baseBest !== undefined ? [baseBest] : [];
-              res[scenario] = await runFanout(ctx, scenario, extra);
-              const r = res[scenario];
-              if (r.error) log(`  ERROR: ${r.error}`);
-              break;
+  // Repetition outermost: every target runs once per repetition, so a slow
+  // stretch of the shared machine lands in one repetition of all of them
+  // rather than in every repetition of one.
+  for (let rep = 1; rep <= repeat; rep++) {
+    const results: AllResults = {};
+    reps.push(results);
+    const runLabel = repeat > 1 ? ` (run ${rep} of ${repeat})` : '';
+    const profileTag = repeat > 1 ? `-run${rep}` : '';
+    for (const target of targets) {
+      const cluster = new Cluster(target);
+      const res: NonNullable<AllResults[TargetName]> = {};
+      results[target] = res;
+      // The ceiling is a fan-out reference; its idle figures (a bare ws
+      // connection, no auth) are a floor for memory per connection.
+      const wanted = scenarios.filter((s) => target !== 'ceiling' || s !== 'connect-storm');
+      if (wanted.length === 0) continue;
+      log(`\n== ${target}${runLabel} ==`);
+      try {
+        await cluster.startRedis();
+        if (values.archive && target === 'ours') {
+          await cluster.startArchive();
+          log(`  archive: PostgreSQL and one archiver; instances start with DATABASE_URL`);
+        }
+        await cluster.startInstances(settings.instances);
+        const t0 = nowMs();
+        const accounts = await cluster.registerUsers(settings.users, 12);
+        const roomCount = Math.ceil(settings.rooms.clients / settings.rooms.roomSize);
+        const names = [...Array.from({ length: roomCount }, (_, i) => `room-${i}`), 'bigroom'];
+        const roomIds = await cluster.createRooms(names, accounts);
+        if (target !== 'ceiling')
+          log(
+            `  setup: ${accounts.length} users registered, ${roomIds.length} rooms created in ${((nowMs() - t0) / 1000).toFixed(1)} s`,
+          );
+        await cluster.stopInstances();
+        const ctx: ScenarioContext = {
+          cluster,
+          target,
+          settings,
+          accounts,
+          roomIds,
+          runTag: randomBytes(3).toString('hex'),
+          log,
+        };
+        for (const scenario of wanted) {
+          log(`-- ${target} / ${scenario}${runLabel}`);
+          const dir = profileRoot
+            ? path.join(profileRoot, `${target}-${scenario}${profileTag}`)
+            : undefined;
+          cluster.profileDir = dir;
+          const s0 = nowMs();
+          try {
+            switch (scenario) {
+              case 'rooms':
+              case 'bigroom': {
+                const baseBest = results.baseline?.[scenario]?.best?.rate;
+                const extra = target === 'ours' && baseBest !== undefined ? [baseBest] : [];
+                res[scenario] = await runFanout(ctx, scenario, extra);
+                const r = res[scenario];
+                if (r.error) log(`  ERROR: ${r.error}`);
+                break;
+              }
+              case 'idle':
+                res.idle = await runIdle(ctx);
+                log(
+                  `  RSS ${(res.idle.rssPerConnBytes / 1024).toFixed(1)} KB/conn, heap ${(res.idle.heapPerConnBytes / 1024).toFixed(1)} KB/conn, idle CPU ${res.idle.idleCorePct.toFixed(2)}% of a core`,
+                );
+                break;
+              case 'connect-storm':
+                res['connect-storm'] = await runStorm(ctx);
+                log(
+                  `  ${res['connect-storm'].ok} ok, ${res['connect-storm'].failed} failed, ${res['connect-storm'].connectionsPerSec.toFixed(0)} conn/s, p99 ${res['connect-storm'].connectTime.p99Ms.toFixed(1)} ms`,
+                );
+                break;
             }
-            case 'idle':
-              res.idle = await runIdle(ctx);
-              log(
-                `  RSS ${(res.idle.rssPerConnBytes / 1024).toFixed(1)} KB/conn, heap ${(res.idle.heapPerConnBytes / 1024).toFixed(1)} KB/conn, idle CPU ${res.idle.idleCorePct.toFixed(2)}% of a core`,
-              );
-              break;
-            case 'connect-storm':
-              res['connect-storm'] = await runStorm(ctx);
-              log(
-                `  ${res['connect-storm'].ok} ok, ${res['connect-storm'].failed} failed, ${res['connect-storm'].connectionsPerSec.toFixed(0)} conn/s, p99 ${res['connect-storm'].connectTime.p99Ms.toFixed(1)} ms`,
-              );
-              break;
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            log(`  ERROR in ${target}/${scenario}: ${message}`);
+            res.error = `${scenario}: ${message}`;
+            await cluster.stopInstances();
           }
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          log(`  ERROR in ${target}/${scenario}: ${message}`);
-          res.error = `${scenario}: ${message}`;
-          await cluster.stopInstances();
-        }
-        log(`  (${((nowMs() - s0) / 1000).toFixed(0)} s)`);
-        if (dir) {
-          const file = largestProfile(dir);
-          if (file) {
-            // Only the measured steps (rooms, bigroom); the other scenarios' whole run.
-            const result = res[scenario];
-            const windows =
-              result && 'steps' in result ? result.steps.map((step) => step.window) : undefined;
-            const summary = summarizeProfile(file, 30, windows);
-            profiles[`${target}/${scenario}`] = summary;
-            log(formatProfile(summary, 15));
+          log(`  (${((nowMs() - s0) / 1000).toFixed(0)} s)`);
+          if (dir) {
+            const file = largestProfile(dir);
+            if (file) {
+              // Only the measured steps (rooms, bigroom); the other scenarios' whole run.
+              const result = res[scenario];
+              const windows =
+                result && 'steps' in result ? result.steps.map((step) => step.window) : undefined;
+              const summary = summarizeProfile(file, 30, windows);
+              profiles[`${target}/${scenario}${profileTag}`] = summary;
+              log(formatProfile(summary, 15));
+            }
           }
         }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  ERROR in ${target}: ${message}`);
+        res.error = message;
+      } finally {
+        await cluster.stop();
       }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log(`  ERROR in ${target}: ${message}`);
-      res.error = message;
-    } finally {
-      await cluster.stop();
     }
   }
 
   const durationSec = (nowMs() - started) / 1000;
-  const goalList = goals(results);
+  const goalList = goals(reps);
   const sections: string[] = [];
-  for (const name of ['rooms', 'bigroom'] as const) {
-    if (!Object.values(results).some((r) => r?.[name])) continue;
-    sections.push(`### ${name}\n\n${fanoutSummary(results, name)}`);
-    for (const [target, res] of Object.entries(results)) {
-      const r = res?.[name];
-      if (r) {
-        sections.push(
-          `${name} / ${target}: ${r.clients} clients, ${r.rooms} room(s) of ${r.roomSize}, ${r.instances} instance(s), ${r.placement}; ${r.sioClients} socket.io-client sockets (${r.totals.sio.deliveries} deliveries, ${r.totals.sio.duplicates} dup, ${r.totals.sio.outOfOrder} ooo)\n\n${stepsTable(r)}`,
-        );
+  reps.forEach((results, i) => {
+    const runLabel = repeat > 1 ? ` (run ${i + 1} of ${repeat})` : '';
+    for (const name of ['rooms', 'bigroom'] as const) {
+      if (!Object.values(results).some((r) => r?.[name])) continue;
+      sections.push(`### ${name}${runLabel}\n\n${fanoutSummary(results, name)}`);
+      for (const [target, res] of Object.entries(results)) {
+        const r = res?.[name];
+        if (r) {
+          sections.push(
+            `${name} / ${target}${runLabel}: ${r.clients} clients, ${r.rooms} room(s) of ${r.roomSize}, ${r.instances} instance(s), ${r.placement}; ${r.sioClients} socket.io-client sockets (${r.totals.sio.deliveries} deliveries, ${r.totals.sio.duplicates} dup, ${r.totals.sio.outOfOrder} ooo)\n\n${stepsTable(r)}`,
+          );
+        }
       }
     }
-  }
-  if (Object.values(results).some((r) => r?.idle))
-    sections.push(`### idle\n\n${idleTable(results)}`);
-  if (Object.values(results).some((r) => r?.['connect-storm']))
-    sections.push(`### connect-storm\n\n${stormTable(results)}`);
-  sections.push(`### ratios\n\n${ratiosTable(results)}`);
-  sections.push(`### targets\n\n${goalsTable(goalList)}`);
+    if (Object.values(results).some((r) => r?.idle))
+      sections.push(`### idle${runLabel}\n\n${idleTable(results)}`);
+    if (Object.values(results).some((r) => r?.['connect-storm']))
+      sections.push(`### connect-storm${runLabel}\n\n${stormTable(results)}`);
+  });
+  sections.push(`### ratios\n\n${ratiosTable(reps)}`);
+  sections.push(`### targets\n\n${goalsTable(goalList, reps)}`);
   const report = sections.join('\n\n');
   log(`\n${report}\n`);
 
   const json = {
-    version: 1,
+    // 2: `repetitions` (one results object per --repeat run) replaced `results`.
+    version: 2,
     startedAt: new Date(Date.now() - durationSec * 1000).toISOString(),
     durationSec: +durationSec.toFixed(1),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -298,7 +319,8 @@ async function main(): Promise<void> {
     settings,
     targets,
     scenarios,
-    results,
+    repeat,
+    repetitions: reps,
     goals: goalList,
     profiles,
   };

@@ -1,4 +1,5 @@
 import type { RedisCommandStat } from '../cluster';
+import { addCommandStats, topLevelUsec } from '../redis-time';
 import { nowMs, sleep } from '../proc';
 import type { LatencySummary } from '../histogram';
 import { LoadPool } from '../loadgen/pool';
@@ -46,6 +47,14 @@ export interface StepResult {
   cpuUsPerDelivery: number;
   /** Redis CPU per message sent (acked), µs. */
   redisUsPerMessage: number;
+  /**
+   * Redis command execution per acked message, µs: top-level commands' usec from INFO
+   * commandstats over the measured window (redis-time.ts says which count). Undefined without
+   * a single Redis (the ceiling).
+   */
+  redisCmdUsPerMessage?: number;
+  /** INFO commandstats over the measured window, busiest first (top 8). */
+  redisCommands?: RedisCommandStat[];
   /** Redis CPU as a share of one core. */
   redisCorePct: number;
   loadgenCorePct: number;
@@ -68,7 +77,7 @@ export interface FanoutResult {
   steps: StepResult[];
   /** The highest sustainable step, if any. */
   best: StepResult | undefined;
-  /** Redis INFO commandstats over the whole scenario (ours and baseline). */
+  /** Redis INFO commandstats summed over the steps' measured windows (ours and baseline). */
   redisCommands: RedisCommandStat[];
   totals: {
     deliveries: number;
@@ -149,7 +158,6 @@ export async function runFanout(
     clientIdPrefix: `${ctx.runTag}${kind === 'rooms' ? 'r' : 'b'}-`,
   });
   try {
-    await cluster.resetRedisStats();
     const connected = await pool.connect(100, true);
     result.connect = {
       ok: connected.ok,
@@ -191,13 +199,24 @@ export async function runFanout(
       const measureFrom = startAt + warmupMs;
       const measureTo = measureFrom + measureMs;
       const meter = new CpuMeter(cluster);
-      const startTimer = setTimeout(() => meter.start(), measureFrom - nowMs());
+      // Command statistics cover the same window as CPU: zeroed when it opens, read when it closes.
+      let statsReset: Promise<void> | undefined;
+      let commands: Promise<RedisCommandStat[]> | undefined;
+      const startTimer = setTimeout(() => {
+        meter.start();
+        statsReset = cluster.resetRedisStats();
+      }, measureFrom - nowMs());
       let cpu: CpuWindow | undefined;
-      const stopTimer = setTimeout(() => (cpu = meter.stop()), measureTo - nowMs());
+      const stopTimer = setTimeout(() => {
+        cpu = meter.stop();
+        commands = statsReset!.then(() => cluster.redisCommandStats());
+      }, measureTo - nowMs());
       await pool.run(rate, startAt, measureFrom, measureTo);
       while (cpu === undefined) await sleep(5);
       clearTimeout(startTimer);
       clearTimeout(stopTimer);
+      const windowCommands = await commands!;
+      addCommandStats(result.redisCommands, windowCommands);
       const drained = await drain(drainMs);
       const stats = await pool.stats();
       const seconds = measureMs / 1000;
@@ -221,6 +240,11 @@ export async function runFanout(
         window: { fromMs: measureFrom, toMs: measureTo },
         cpuUsPerDelivery: 0,
         redisUsPerMessage: stats.ackedInWindow > 0 ? (cpu.redisSec * 1e6) / stats.ackedInWindow : 0,
+        redisCmdUsPerMessage:
+          cluster.redis && stats.ackedInWindow > 0
+            ? topLevelUsec(windowCommands, target) / stats.ackedInWindow
+            : undefined,
+        redisCommands: windowCommands.slice(0, 8),
         redisCorePct: (100 * cpu.redisSec) / cpu.windowSec,
         loadgenCorePct: (100 * cpu.loadgenSec) / cpu.windowSec,
         pass: false,
@@ -264,7 +288,7 @@ export async function runFanout(
           .toString()
           .padStart(
             7,
-          )} deliveries/s  p50 ${step.latency.p50Ms.toFixed(1)}  p99 ${step.latency.p99Ms.toFixed(1)}  max ${step.latency.maxMs.toFixed(0)} ms  cpu ${step.cpuUsPerDelivery.toFixed(1)} µs/dlv  ${step.pass ? 'ok' : `FAIL (${step.reason})`}`,
+          )} deliveries/s  p50 ${step.latency.p50Ms.toFixed(1)}  p99 ${step.latency.p99Ms.toFixed(1)}  max ${step.latency.maxMs.toFixed(0)} ms  cpu ${step.cpuUsPerDelivery.toFixed(1)} µs/dlv${step.redisCmdUsPerMessage === undefined ? '' : `  redis cmd ${step.redisCmdUsPerMessage.toFixed(1)} µs/msg`}  ${step.pass ? 'ok' : `FAIL (${step.reason})`}`,
       );
       return step;
     };
@@ -324,8 +348,10 @@ export async function runFanout(
         else firstFail = rate;
       }
     }
-    // The baseline's best rate, so that ours/baseline latency compares at the same rate.
-    for (const rate of extraRates) if (!ran.has(Math.round(rate))) await doRate(rate);
+    // The fixed, unsaturated rates (CPU per delivery compares there), unless --rates chose the
+    // rates; and the baseline's best rate, so that ours/baseline latency compares at one rate.
+    const more = [...(settings.rates ? [] : fs.fixedRates), ...extraRates];
+    for (const rate of more) if (!ran.has(Math.round(rate))) await doRate(rate);
 
     const final = await drain(10_000);
     const stats = await pool.stats();
@@ -338,7 +364,7 @@ export async function runFanout(
       otherEvents: stats.otherEvents,
       sio: stats.sio,
     };
-    result.redisCommands = (await cluster.redisCommandStats()).slice(0, 8);
+    result.redisCommands = result.redisCommands.slice(0, 8);
     if (result.redisCommands.length > 0)
       ctx.log(
         `  redis commands: ${result.redisCommands
