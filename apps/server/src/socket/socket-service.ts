@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import type { Services } from '../services/services';
-import { bindEventHandlers, type EventHandlers } from './ack-handler';
+import { EventListeners } from './ack-handler';
 import { Admission } from './admission';
 import { CatchUpTracker } from './catch-up';
 import { ConnectionCaps } from './connection-caps';
@@ -15,7 +15,7 @@ import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
 import { LiveInterestCounts } from './live-interest';
 import { MessageRelay } from './relay';
-import { releaseHandshakeRequest } from './release-handshake-request';
+import { HandshakeRequestRelease } from './release-handshake-request';
 import { RoomJoins } from './room-joins';
 import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
@@ -45,9 +45,10 @@ export interface SocketServiceDeps {
  */
 export class SocketService {
   private readonly inFlight = new InFlight();
+  private readonly handshakeRequests = new HandshakeRequestRelease();
   private readonly catchUp = new CatchUpTracker();
   private readonly admission: Admission;
-  private readonly handlers: EventHandlers;
+  private readonly listeners: EventListeners;
   private readonly typing: TypingSignals;
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
@@ -100,7 +101,11 @@ export class SocketService {
       config.maxRoomsPerSocket,
       this.interest,
     );
-    this.handlers = createEventHandlers(services, roomJoins, this.typing);
+    this.listeners = new EventListeners(createEventHandlers(services, roomJoins, this.typing), {
+      logger,
+      metrics,
+      inFlight: this.inFlight,
+    });
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
     this.hiddenDmWatch = new HiddenDmWatch(io, this.interest);
     this.events = new EventRelay(
@@ -112,6 +117,7 @@ export class SocketService {
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
+    this.handshakeRequests.attach(io);
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
     backend.messageLog.onUpdate((update) => messages.relayUpdate(update));
@@ -174,7 +180,7 @@ export class SocketService {
     const { metrics, logger, config, services } = this.deps;
     const { user, tokenHash } = socket.data;
     metrics.connections.inc();
-    releaseHandshakeRequest(socket);
+    this.handshakeRequests.release(socket);
     guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
     this.sessionExpiry.watch(socket);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
@@ -183,7 +189,7 @@ export class SocketService {
     this.hiddenAtHandshake.delete(socket);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
-    bindEventHandlers(socket, this.handlers, { logger, metrics, inFlight: this.inFlight });
+    this.listeners.bind(socket);
 
     socket.on('disconnect', () => {
       metrics.connections.dec();
