@@ -7,7 +7,8 @@ import { EventListeners } from './ack-handler';
 import { Admission } from './admission';
 import { CatchUpTracker } from './catch-up';
 import { ConnectionCaps } from './connection-caps';
-import { guardAgainstFloods } from './event-flood-guard';
+import { everyEventListener } from './every-event';
+import { FloodGuards } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
@@ -53,6 +54,9 @@ export class SocketService {
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
+  private readonly floods: FloodGuards;
+  /** The onAny listener of every socket (flood guard, session use): see every-event.ts. */
+  private readonly everyEvent: (this: ChatSocket) => void;
   private readonly hiddenDmWatch: HiddenDmWatch;
   /** Issue 15: the rooms and users this instance must hear, from its sockets. */
   private readonly interest: LiveInterestCounts;
@@ -114,6 +118,8 @@ export class SocketService {
       new RoomRemovals(io, roomJoins, this.typing, this.hiddenDmWatch),
     );
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
+    this.floods = new FloodGuards(config.socketEventsPerSec, metrics, logger);
+    this.everyEvent = everyEventListener(this.floods, this.sessionExpiry);
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
@@ -177,12 +183,13 @@ export class SocketService {
   }
 
   private onConnection(socket: ChatSocket): void {
-    const { metrics, logger, config, services } = this.deps;
+    const { metrics, logger, services } = this.deps;
     const { user, tokenHash } = socket.data;
     metrics.connections.inc();
     this.handshakeRequests.release(socket);
-    guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
+    this.floods.watch(socket);
     this.sessionExpiry.watch(socket);
+    socket.onAny(this.everyEvent);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
     for (const { room, upTo } of this.hiddenAtHandshake.get(socket) ?? [])
       this.hiddenDmWatch.watch(user.id, room, upTo);
@@ -193,6 +200,7 @@ export class SocketService {
 
     socket.on('disconnect', () => {
       metrics.connections.dec();
+      this.sessionExpiry.forget(socket);
       this.admission.release(socket);
       this.catchUp.forgetSocket(socket.id);
       this.interest.releaseUser(socket.id, user.id);
