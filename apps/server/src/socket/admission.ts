@@ -114,8 +114,6 @@ export class Admission {
       user: identity.user,
       tokenHash: identity.tokenHash,
       sessionTtlMs: identity.sessionTtlMs,
-      chatRooms: new Set(),
-      joining: new Map(),
     };
   }
 }

@@ -14,6 +14,7 @@ import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
 import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
+import { joinedRooms, joinsInProgress } from './joined-rooms';
 import { LiveInterestCounts } from './live-interest';
 import { MessageRelay } from './relay';
 import { HandshakeRequestRelease } from './release-handshake-request';
@@ -204,8 +205,7 @@ export class SocketService {
       this.admission.release(socket);
       this.catchUp.forgetSocket(socket.id);
       this.interest.releaseUser(socket.id, user.id);
-      const { chatRooms, joining } = socket.data;
-      for (const roomId of new Set([...chatRooms, ...joining.keys()]))
+      for (const roomId of new Set([...joinedRooms(socket), ...joinsInProgress(socket).keys()]))
         this.interest.releaseRoom(socket.id, roomId);
       void this.typing.stop(socket);
       if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
