@@ -12,8 +12,8 @@ import type { Metrics } from '../metrics';
 import type { InFlight } from './in-flight';
 import type { ChatSocket } from './types';
 
-/** Called by the socket's EventEmitter with the socket as `this`: one function serves every socket. */
-type Listener = (this: ChatSocket, ...args: unknown[]) => void;
+/** Handles one client event of a socket: its arguments as Socket.IO passes them, the ack last. */
+type Listener = (socket: ChatSocket, args: unknown[]) => void;
 
 /**
  * A handler's result plus work that must run right after the ack is sent,
@@ -43,26 +43,26 @@ export interface AckContext {
 }
 
 /**
- * Every client event of the protocol with its listener, built once per instance (issue 16).
- * The listeners are shared by all sockets: each one reads its socket from `this` (EventEmitter
- * calls a listener with the emitter as `this`), so a socket costs the entries in its listener
- * table and no closure of its own (about 1.6 KB of heap per connection, nine events).
+ * Every client event of the protocol with its listener, built once per instance and shared by
+ * every socket (issue 16: nine listeners registered on each socket cost it about 2 KB of heap,
+ * closures and its listener table). every-event.ts hands each event a socket sends to
+ * `dispatch`.
  */
 export class EventListeners {
-  private readonly listeners: [ClientEvent, Listener][];
+  private readonly listeners: Map<string, Listener>;
 
   constructor(handlers: EventHandlers, context: AckContext) {
-    this.listeners = (Object.keys(clientEventSchemas) as ClientEvent[]).map((event) => [
-      event,
-      eventListener(event, handlers[event] as EventHandler<typeof event>, context),
-    ]);
+    this.listeners = new Map(
+      (Object.keys(clientEventSchemas) as ClientEvent[]).map((event) => [
+        event,
+        eventListener(event, handlers[event] as EventHandler<typeof event>, context),
+      ]),
+    );
   }
 
-  /** Registers every client event of the protocol on the socket, each with its handler. */
-  bind(socket: ChatSocket): void {
-    // Socket.IO's typed `on` cannot express one listener for several events; the schema is the type check.
-    const emitter = socket as unknown as { on(event: string, listener: Listener): void };
-    for (const [event, listener] of this.listeners) emitter.on(event, listener);
+  /** Hands a socket's event to its listener; an event that is not in the protocol is dropped. */
+  dispatch(socket: ChatSocket, event: unknown, args: unknown[]): void {
+    if (typeof event === 'string') this.listeners.get(event)?.(socket, args);
   }
 }
 
@@ -79,7 +79,7 @@ function eventListener<E extends ClientEvent>(
   { logger, metrics, inFlight }: AckContext,
 ): Listener {
   const schema = clientEventSchemas[event];
-  const onEvent = (socket: ChatSocket, args: unknown[]): void => {
+  return (socket, args) => {
     const last = args.at(-1);
     if (typeof last !== 'function') {
       metrics.errors.inc({ code: 'invalid_input' });
@@ -106,8 +106,5 @@ function eventListener<E extends ClientEvent>(
         ack({ ok: true, ...outcome });
       }
     }, fail);
-  };
-  return function (this: ChatSocket, ...args: unknown[]): void {
-    onEvent(this, args);
   };
 }

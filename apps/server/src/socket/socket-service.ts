@@ -7,7 +7,7 @@ import { EventListeners } from './ack-handler';
 import { Admission } from './admission';
 import { CatchUpTracker } from './catch-up';
 import { ConnectionCaps } from './connection-caps';
-import { everyEventListener } from './every-event';
+import { everyEventListener, type EveryEventListener } from './every-event';
 import { FloodGuards } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
@@ -50,14 +50,13 @@ export class SocketService {
   private readonly handshakeRequests = new HandshakeRequestRelease();
   private readonly catchUp = new CatchUpTracker();
   private readonly admission: Admission;
-  private readonly listeners: EventListeners;
   private readonly typing: TypingSignals;
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
   private readonly floods: FloodGuards;
-  /** The onAny listener of every socket (flood guard, session use): see every-event.ts. */
-  private readonly everyEvent: (this: ChatSocket) => void;
+  /** The onAny listener of every socket (flood guard, session use, handlers): see every-event.ts. */
+  private readonly everyEvent: EveryEventListener;
   private readonly hiddenDmWatch: HiddenDmWatch;
   /** Issue 15: the rooms and users this instance must hear, from its sockets. */
   private readonly interest: LiveInterestCounts;
@@ -106,7 +105,7 @@ export class SocketService {
       config.maxRoomsPerSocket,
       this.interest,
     );
-    this.listeners = new EventListeners(createEventHandlers(services, roomJoins, this.typing), {
+    const listeners = new EventListeners(createEventHandlers(services, roomJoins, this.typing), {
       logger,
       metrics,
       inFlight: this.inFlight,
@@ -120,7 +119,7 @@ export class SocketService {
     );
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
     this.floods = new FloodGuards(config.socketEventsPerSec, metrics, logger);
-    this.everyEvent = everyEventListener(this.floods, this.sessionExpiry);
+    this.everyEvent = everyEventListener(this.floods, this.sessionExpiry, listeners);
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
@@ -197,7 +196,6 @@ export class SocketService {
     this.hiddenAtHandshake.delete(socket);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
-    this.listeners.bind(socket);
 
     socket.on('disconnect', () => {
       metrics.connections.dec();

@@ -13,12 +13,12 @@ export interface SocketData {
    * user and session) that a client must never be able to name. Created at the first join:
    * read and changed through joined-rooms.ts.
    */
-  chatRooms?: Set<string>;
+  chatRooms: Set<string> | undefined;
   /**
    * Rooms with a `room:join` in progress, and how many: they hold a MAX_ROOMS_PER_SOCKET slot.
    * Only while there are some: read and changed through joined-rooms.ts.
    */
-  joining?: Map<string, number>;
+  joining: Map<string, number> | undefined;
 }
 
 // No events are sent between instances through Socket.IO itself: that is Redis's job.
