@@ -57,6 +57,8 @@ export class SocketService {
   private readonly floods: FloodGuards;
   /** The onAny listener of every socket (flood guard, session use, handlers): see every-event.ts. */
   private readonly everyEvent: EveryEventListener;
+  /** The 'disconnect' listener of every socket (`this` is the socket): no closure per socket. */
+  private readonly disconnected: (this: ChatSocket) => void;
   private readonly hiddenDmWatch: HiddenDmWatch;
   /** Issue 15: the rooms and users this instance must hear, from its sockets. */
   private readonly interest: LiveInterestCounts;
@@ -120,6 +122,10 @@ export class SocketService {
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
     this.floods = new FloodGuards(config.socketEventsPerSec, metrics, logger);
     this.everyEvent = everyEventListener(this.floods, this.sessionExpiry, listeners);
+    const onDisconnect = (socket: ChatSocket) => this.onDisconnect(socket);
+    this.disconnected = function (this: ChatSocket) {
+      onDisconnect(this);
+    };
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
@@ -197,18 +203,22 @@ export class SocketService {
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
 
-    socket.on('disconnect', () => {
-      metrics.connections.dec();
-      this.sessionExpiry.forget(socket);
-      this.admission.release(socket);
-      this.catchUp.forgetSocket(socket.id);
-      this.interest.releaseUser(socket.id, user.id);
-      for (const roomId of new Set([...joinedRooms(socket), ...joinsInProgress(socket).keys()]))
-        this.interest.releaseRoom(socket.id, roomId);
-      void this.typing.stop(socket);
-      if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
-      services.presence.socketClosed(user);
-    });
+    socket.on('disconnect', this.disconnected);
+  }
+
+  private onDisconnect(socket: ChatSocket): void {
+    const { metrics, services } = this.deps;
+    const { user } = socket.data;
+    metrics.connections.dec();
+    this.sessionExpiry.forget(socket);
+    this.admission.release(socket);
+    this.catchUp.forgetSocket(socket.id);
+    this.interest.releaseUser(socket.id, user.id);
+    for (const roomId of new Set([...joinedRooms(socket), ...joinsInProgress(socket).keys()]))
+      this.interest.releaseRoom(socket.id, roomId);
+    void this.typing.stop(socket);
+    if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
+    services.presence.socketClosed(user);
   }
 
   /** How many sockets the user has on this instance. */
