@@ -12,7 +12,8 @@ import type { Metrics } from '../metrics';
 import type { InFlight } from './in-flight';
 import type { ChatSocket } from './types';
 
-type Listener = (...args: unknown[]) => void;
+/** Handles one client event of a socket: its arguments as Socket.IO passes them, the ack last. */
+type Listener = (socket: ChatSocket, args: unknown[]) => void;
 
 /**
  * A handler's result plus work that must run right after the ack is sent,
@@ -41,32 +42,44 @@ export interface AckContext {
   inFlight: InFlight;
 }
 
-/** Registers every client event of the protocol on the socket, each with its handler. */
-export function bindEventHandlers(
-  socket: ChatSocket,
-  handlers: EventHandlers,
-  context: AckContext,
-): void {
-  for (const event of Object.keys(clientEventSchemas) as ClientEvent[]) {
-    bindEvent(socket, event, handlers[event] as EventHandler<typeof event>, context);
+/**
+ * Every client event of the protocol with its listener, built once per instance and shared by
+ * every socket (issue 16: nine listeners registered on each socket cost it about 2 KB of heap,
+ * closures and its listener table). every-event.ts hands each event a socket sends to
+ * `dispatch`.
+ */
+export class EventListeners {
+  private readonly listeners: Map<string, Listener>;
+
+  constructor(handlers: EventHandlers, context: AckContext) {
+    this.listeners = new Map(
+      (Object.keys(clientEventSchemas) as ClientEvent[]).map((event) => [
+        event,
+        eventListener(event, handlers[event] as EventHandler<typeof event>, context),
+      ]),
+    );
+  }
+
+  /** Hands a socket's event to its listener; an event that is not in the protocol is dropped. */
+  dispatch(socket: ChatSocket, event: unknown, args: unknown[]): void {
+    if (typeof event === 'string') this.listeners.get(event)?.(socket, args);
   }
 }
 
 /**
- * Registers a client-to-server event with the protocol's rules: the payload
+ * The listener of a client-to-server event, with the protocol's rules: the payload
  * is validated with its shared schema, the ack gets `{ ok: true, ... }` or
  * `{ ok: false, error }`, and nothing a client sends can throw out of the
  * handler. An event without an ack function is dropped: there is nobody to
  * answer, and acting on it silently would hide the client's bug.
  */
-function bindEvent<E extends ClientEvent>(
-  socket: ChatSocket,
+function eventListener<E extends ClientEvent>(
   event: E,
   handle: EventHandler<E>,
   { logger, metrics, inFlight }: AckContext,
-): void {
+): Listener {
   const schema = clientEventSchemas[event];
-  const listener: Listener = (...args) => {
+  return (socket, args) => {
     const last = args.at(-1);
     if (typeof last !== 'function') {
       metrics.errors.inc({ code: 'invalid_input' });
@@ -94,6 +107,4 @@ function bindEvent<E extends ClientEvent>(
       }
     }, fail);
   };
-  // Socket.IO's typed `on` cannot express one listener for several events; the schema is the type check.
-  (socket as unknown as { on(event: string, listener: Listener): void }).on(event, listener);
 }

@@ -114,8 +114,9 @@ export class Admission {
       user: identity.user,
       tokenHash: identity.tokenHash,
       sessionTtlMs: identity.sessionTtlMs,
-      chatRooms: new Set(),
-      joining: new Map(),
+      // Named here though empty, so that setting them later does not reshape the object.
+      chatRooms: undefined,
+      joining: undefined,
     };
   }
 }

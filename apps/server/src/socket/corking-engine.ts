@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
-import { Server as EngineServer, type Transport } from 'engine.io';
+import { Server as EngineServer, transports, type Transport } from 'engine.io';
 
 /**
  * Engine.IO, with every batch of packets a websocket connection flushes
@@ -26,23 +26,25 @@ export class CorkingEngine extends EngineServer {
       transportName as Parameters<EngineServer['createTransport']>[0],
       req,
     );
-    if (transport.name === 'websocket') corkEachBatch(transport);
+    // An own property pointing at one shared function: no closure per connection (issue 16).
+    if (transport.name === 'websocket') transport.send = corkedSend;
     return transport;
   }
 }
 
-function corkEachBatch(transport: Transport): void {
-  const send = transport.send.bind(transport);
-  transport.send = (packets) => {
-    const raw = tcpSocketOf(transport);
-    if (packets.length < 2 || raw === undefined) return send(packets);
-    raw.cork();
-    try {
-      send(packets);
-    } finally {
-      raw.uncork();
-    }
-  };
+/** The websocket transport's own `send`: its prototype's, the same for every connection. */
+const websocketSend = transports.websocket.prototype.send;
+
+/** `send` with the batch corked; `this` is the websocket transport. */
+function corkedSend(this: Transport, packets: Parameters<Transport['send']>[0]): void {
+  const raw = tcpSocketOf(this);
+  if (packets.length < 2 || raw === undefined) return websocketSend.call(this, packets);
+  raw.cork();
+  try {
+    websocketSend.call(this, packets);
+  } finally {
+    raw.uncork();
+  }
 }
 
 /**

@@ -27,29 +27,40 @@ export class EventFloodGuard {
 }
 
 /**
- * Closes the socket (server-side disconnect: clients do not come back by
+ * Closes a socket (server-side disconnect: clients do not come back by
  * themselves) once it sends events faster than `eventsPerSec` for longer
  * than a burst of five seconds' worth. Counted and logged once per socket.
+ *
+ * One per instance: a socket costs its bucket (an EventFloodGuard) and no closure (issue 16).
  */
-export function guardAgainstFloods(
-  socket: ChatSocket,
-  eventsPerSec: number,
-  metrics: Metrics,
-  logger: Logger,
-): void {
-  const flood = new EventFloodGuard(eventsPerSec, eventsPerSec * 5);
-  let flooded = false;
-  socket.use((_packet, next) => {
-    // Packets already read in the same batch still pass through here after the
-    // disconnect: drop them without logging or counting the flood again.
-    if (flooded) return;
-    if (flood.admit()) return next();
-    flooded = true;
-    metrics.floods.inc();
-    logger.warn(
+export class FloodGuards {
+  private readonly guards = new WeakMap<ChatSocket, EventFloodGuard>();
+
+  constructor(
+    private readonly eventsPerSec: number,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  watch(socket: ChatSocket): void {
+    if (this.eventsPerSec > 0)
+      this.guards.set(socket, new EventFloodGuard(this.eventsPerSec, this.eventsPerSec * 5));
+  }
+
+  /** Whether the socket's event may go on; false drops it (the socket is closed or closing). */
+  admit(socket: ChatSocket): boolean {
+    // Packets already read in the same batch still arrive after the disconnect: drop them
+    // without logging or counting the flood again.
+    if (!socket.connected) return false;
+    const guard = this.guards.get(socket);
+    if (guard === undefined || guard.admit()) return true;
+    this.guards.delete(socket);
+    this.metrics.floods.inc();
+    this.logger.warn(
       { socket: socket.id, userId: socket.data.user.id },
       'closing a connection that floods events',
     );
     socket.disconnect(true);
-  });
+    return false;
+  }
 }

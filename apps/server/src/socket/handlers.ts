@@ -1,6 +1,7 @@
 import { AppError } from '../chat/app-error';
 import type { Services } from '../services/services';
 import type { EventHandlers } from './ack-handler';
+import { joinedRooms } from './joined-rooms';
 import type { RoomJoins } from './room-joins';
 import type { TypingSignals } from './typing-signals';
 import type { ChatSocket } from './types';
@@ -66,5 +67,5 @@ export function createEventHandlers(
 }
 
 function requireJoined(socket: ChatSocket, roomId: string, message: string): void {
-  if (!socket.data.chatRooms.has(roomId)) throw new AppError('forbidden', message);
+  if (!joinedRooms(socket).has(roomId)) throw new AppError('forbidden', message);
 }

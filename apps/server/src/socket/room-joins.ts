@@ -5,6 +5,14 @@ import type { Messaging } from '../services/messaging';
 import type { Rooms } from '../services/rooms';
 import { AckThen } from './ack-handler';
 import { emitRelayEvent, type CatchUpTracker } from './catch-up';
+import {
+  addJoinedRoom,
+  beginJoin,
+  endJoin,
+  joinedRooms,
+  joinsInProgress,
+  removeJoinedRoom,
+} from './joined-rooms';
 import type { LiveInterestCounts } from './live-interest';
 import type { ChatSocket } from './types';
 
@@ -43,15 +51,14 @@ export class RoomJoins {
       release();
       // A join that failed (or a room left meanwhile) leaves no interest held for the socket,
       // unless another join of the room by the socket is still in progress (it holds it too).
-      const { chatRooms, joining } = socket.data;
-      if (!chatRooms.has(roomId) && !joining.has(roomId))
+      if (!joinedRooms(socket).has(roomId) && !joinsInProgress(socket).has(roomId))
         this.interest.releaseRoom(socket.id, roomId);
     }
   }
 
   /** Leaves the room here; false when the socket had not joined it. */
   async leave(socket: ChatSocket, roomId: string): Promise<boolean> {
-    if (!socket.data.chatRooms.delete(roomId)) return false;
+    if (!removeJoinedRoom(socket, roomId)) return false;
     this.interest.releaseRoom(socket.id, roomId);
     this.catchUp.abort(roomId, socket.id);
     await socket.leave(roomId);
@@ -64,7 +71,7 @@ export class RoomJoins {
    * with `forbidden`. False when the socket had not joined it.
    */
   remove(socket: ChatSocket, roomId: string, refuseJoins: boolean): Promise<boolean> {
-    if (refuseJoins && socket.data.joining.has(roomId))
+    if (refuseJoins && joinsInProgress(socket).has(roomId))
       this.removedDuringJoin.add(joinKey(socket, roomId));
     return this.leave(socket, roomId);
   }
@@ -97,20 +104,16 @@ export class RoomJoins {
    * join's first await: checked after one, joins fired at once would all see the same free slot.
    */
   private reserveRoomSlot(socket: ChatSocket, roomId: string): () => void {
-    const { chatRooms, joining } = socket.data;
+    const chatRooms = joinedRooms(socket);
+    const joining = joinsInProgress(socket);
     const max = this.maxRoomsPerSocket;
     let used = chatRooms.size;
     for (const pending of joining.keys()) if (!chatRooms.has(pending)) used += 1;
     if (!chatRooms.has(roomId) && !joining.has(roomId) && used >= max)
       throw new AppError('rate_limited', `a connection may join at most ${max} rooms`);
-    joining.set(roomId, (joining.get(roomId) ?? 0) + 1);
+    beginJoin(socket, roomId);
     return () => {
-      const left = (joining.get(roomId) ?? 1) - 1;
-      if (left > 0) joining.set(roomId, left);
-      else {
-        joining.delete(roomId);
-        this.removedDuringJoin.delete(joinKey(socket, roomId));
-      }
+      if (endJoin(socket, roomId)) this.removedDuringJoin.delete(joinKey(socket, roomId));
     };
   }
 
@@ -123,16 +126,16 @@ export class RoomJoins {
     await this.holdInterest(socket, roomId);
     if (after === undefined) {
       await socket.join(roomId);
-      socket.data.chatRooms.add(roomId);
+      addJoinedRoom(socket, roomId);
       await this.refuseIfRemoved(socket, roomId);
       this.metrics.roomsJoined.inc();
       return { room, missed: [], complete: true, updated: [] };
     }
     // Join first and hold live messages back while `missed` is read: see CatchUpTracker.
     this.catchUp.begin(roomId, socket.id);
-    const wasJoined = socket.data.chatRooms.has(roomId);
+    const wasJoined = joinedRooms(socket).has(roomId);
     await socket.join(roomId);
-    socket.data.chatRooms.add(roomId);
+    addJoinedRoom(socket, roomId);
     let caughtUp: Awaited<ReturnType<Messaging['catchUp']>>;
     try {
       caughtUp = await this.messaging.catchUp(roomId, after);
@@ -142,7 +145,7 @@ export class RoomJoins {
         // Still in the room: it must not lose the live messages held back during the failed read.
         for (const event of held) emitRelayEvent(socket, event);
       } else {
-        socket.data.chatRooms.delete(roomId);
+        removeJoinedRoom(socket, roomId);
         this.interest.releaseRoom(socket.id, roomId);
         await socket.leave(roomId);
       }

@@ -3,19 +3,21 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../ports';
 import type { Services } from '../services/services';
-import { bindEventHandlers, type EventHandlers } from './ack-handler';
+import { EventListeners } from './ack-handler';
 import { Admission } from './admission';
 import { CatchUpTracker } from './catch-up';
 import { ConnectionCaps } from './connection-caps';
-import { guardAgainstFloods } from './event-flood-guard';
+import { everyEventListener, type EveryEventListener } from './every-event';
+import { FloodGuards } from './event-flood-guard';
 import { EventRelay } from './event-relay';
 import { createEventHandlers } from './handlers';
 import { HandshakeGuard } from './handshake-guard';
 import { HiddenDmWatch } from './hidden-dm-watch';
 import { InFlight } from './in-flight';
+import { joinedRooms, joinsInProgress } from './joined-rooms';
 import { LiveInterestCounts } from './live-interest';
 import { MessageRelay } from './relay';
-import { releaseHandshakeRequest } from './release-handshake-request';
+import { HandshakeRequestRelease } from './release-handshake-request';
 import { RoomJoins } from './room-joins';
 import { RoomRemovals } from './room-removals';
 import { SessionExpiry } from './session-expiry';
@@ -45,13 +47,18 @@ export interface SocketServiceDeps {
  */
 export class SocketService {
   private readonly inFlight = new InFlight();
+  private readonly handshakeRequests = new HandshakeRequestRelease();
   private readonly catchUp = new CatchUpTracker();
   private readonly admission: Admission;
-  private readonly handlers: EventHandlers;
   private readonly typing: TypingSignals;
   private readonly slowConsumers: SlowConsumerGuard;
   private readonly events: EventRelay;
   private readonly sessionExpiry: SessionExpiry;
+  private readonly floods: FloodGuards;
+  /** The onAny listener of every socket (flood guard, session use, handlers): see every-event.ts. */
+  private readonly everyEvent: EveryEventListener;
+  /** The 'disconnect' listener of every socket (`this` is the socket): no closure per socket. */
+  private readonly disconnected: (this: ChatSocket) => void;
   private readonly hiddenDmWatch: HiddenDmWatch;
   /** Issue 15: the rooms and users this instance must hear, from its sockets. */
   private readonly interest: LiveInterestCounts;
@@ -100,7 +107,11 @@ export class SocketService {
       config.maxRoomsPerSocket,
       this.interest,
     );
-    this.handlers = createEventHandlers(services, roomJoins, this.typing);
+    const listeners = new EventListeners(createEventHandlers(services, roomJoins, this.typing), {
+      logger,
+      metrics,
+      inFlight: this.inFlight,
+    });
     this.slowConsumers = new SlowConsumerGuard(io, config.maxSocketBufferBytes, metrics, logger);
     this.hiddenDmWatch = new HiddenDmWatch(io, this.interest);
     this.events = new EventRelay(
@@ -109,9 +120,16 @@ export class SocketService {
       new RoomRemovals(io, roomJoins, this.typing, this.hiddenDmWatch),
     );
     this.sessionExpiry = new SessionExpiry(services.accounts, config.sessionIdleTtlSec);
+    this.floods = new FloodGuards(config.socketEventsPerSec, metrics, logger);
+    this.everyEvent = everyEventListener(this.floods, this.sessionExpiry, listeners);
+    const onDisconnect = (socket: ChatSocket) => this.onDisconnect(socket);
+    this.disconnected = function (this: ChatSocket) {
+      onDisconnect(this);
+    };
     const messages = new MessageRelay(io, this.catchUp, metrics, this.hiddenDmWatch);
 
     this.admission.attach(io);
+    this.handshakeRequests.attach(io);
     io.on('connection', (socket) => this.onConnection(socket));
     backend.messageLog.onMessage((message) => messages.relay(message));
     backend.messageLog.onUpdate((update) => messages.relayUpdate(update));
@@ -171,32 +189,36 @@ export class SocketService {
   }
 
   private onConnection(socket: ChatSocket): void {
-    const { metrics, logger, config, services } = this.deps;
+    const { metrics, logger, services } = this.deps;
     const { user, tokenHash } = socket.data;
     metrics.connections.inc();
-    releaseHandshakeRequest(socket);
-    guardAgainstFloods(socket, config.socketEventsPerSec, metrics, logger);
+    this.handshakeRequests.release(socket);
+    this.floods.watch(socket);
     this.sessionExpiry.watch(socket);
+    socket.onAny(this.everyEvent);
     void socket.join([userRoom(user.id), sessionRoom(tokenHash)]);
     for (const { room, upTo } of this.hiddenAtHandshake.get(socket) ?? [])
       this.hiddenDmWatch.watch(user.id, room, upTo);
     this.hiddenAtHandshake.delete(socket);
     services.presence.socketOpened(user);
     logger.debug({ socket: socket.id, userId: user.id }, 'socket connected');
-    bindEventHandlers(socket, this.handlers, { logger, metrics, inFlight: this.inFlight });
 
-    socket.on('disconnect', () => {
-      metrics.connections.dec();
-      this.admission.release(socket);
-      this.catchUp.forgetSocket(socket.id);
-      this.interest.releaseUser(socket.id, user.id);
-      const { chatRooms, joining } = socket.data;
-      for (const roomId of new Set([...chatRooms, ...joining.keys()]))
-        this.interest.releaseRoom(socket.id, roomId);
-      void this.typing.stop(socket);
-      if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
-      services.presence.socketClosed(user);
-    });
+    socket.on('disconnect', this.disconnected);
+  }
+
+  private onDisconnect(socket: ChatSocket): void {
+    const { metrics, services } = this.deps;
+    const { user } = socket.data;
+    metrics.connections.dec();
+    this.sessionExpiry.forget(socket);
+    this.admission.release(socket);
+    this.catchUp.forgetSocket(socket.id);
+    this.interest.releaseUser(socket.id, user.id);
+    for (const roomId of new Set([...joinedRooms(socket), ...joinsInProgress(socket).keys()]))
+      this.interest.releaseRoom(socket.id, roomId);
+    void this.typing.stop(socket);
+    if (this.socketsOf(user.id) === 0) this.hiddenDmWatch.forgetUser(user.id);
+    services.presence.socketClosed(user);
   }
 
   /** How many sockets the user has on this instance. */

@@ -10,11 +10,15 @@ export interface SocketData {
   /**
    * The chat rooms this socket joined. Kept apart from Socket.IO's own
    * `socket.rooms`, which also holds internal rooms (the socket id, its
-   * user and session) that a client must never be able to name.
+   * user and session) that a client must never be able to name. Created at the first join:
+   * read and changed through joined-rooms.ts.
    */
-  chatRooms: Set<string>;
-  /** Rooms with a `room:join` in progress, and how many: they hold a MAX_ROOMS_PER_SOCKET slot. */
-  joining: Map<string, number>;
+  chatRooms: Set<string> | undefined;
+  /**
+   * Rooms with a `room:join` in progress, and how many: they hold a MAX_ROOMS_PER_SOCKET slot.
+   * Only while there are some: read and changed through joined-rooms.ts.
+   */
+  joining: Map<string, number> | undefined;
 }
 
 // No events are sent between instances through Socket.IO itself: that is Redis's job.

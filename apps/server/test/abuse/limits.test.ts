@@ -294,7 +294,7 @@ describe('joining many rooms', () => {
     const acks = await Promise.all(rooms.map((roomId) => call(socket, 'room:join', { roomId })));
     for (const ack of acks) expectDocumentedAck(ack, ['rate_limited'], 'concurrent join');
     const joined = acks.filter((ack) => ack.ok).length;
-    const serverSide = small.servers[0]!.io.of('/').sockets.get(socket.id!)?.data.chatRooms.size;
+    const serverSide = small.servers[0]!.io.of('/').sockets.get(socket.id!)?.data.chatRooms?.size;
     expect({ joined, serverSide }).toEqual({ joined: 10, serverSide: 10 });
   });
 
