@@ -163,13 +163,24 @@ export class Accounts {
   /**
    * The identity behind a token, or null when it is unknown, expired or
    * revoked. A use of the session: its idle expiry moves on.
+   *
+   * `alongside` (issue 16: the socket handshake's reads of the user's own data) runs once the
+   * session is known live, concurrently with the user lookup instead of after it: one Redis
+   * round trip less. It must only read: it also runs when the user turns out unknown (null is
+   * still returned), and a rejection rejects the call. A dead or unknown token never runs it.
    */
-  async authenticate(token: string | undefined): Promise<Identity | null> {
+  async authenticate(
+    token: string | undefined,
+    alongside: (userId: string) => Promise<void> = () => Promise.resolve(),
+  ): Promise<Identity | null> {
     if (!token) return null;
     const tokenHash = hashToken(token);
     const session = await this.backend.sessions.use(tokenHash, this.idleTtlSec);
     if (!session) return null;
-    const user = await this.backend.users.findById(session.userId);
+    const [user] = await Promise.all([
+      this.backend.users.findById(session.userId),
+      alongside(session.userId),
+    ]);
     return user ? { user, tokenHash, sessionTtlMs: session.ttlMs } : null;
   }
 

@@ -32,6 +32,16 @@ export class Admission {
     private readonly beforeConnect: (socket: ChatSocket) => Promise<void> = () => Promise.resolve(),
     /** A socket `beforeConnect` ran for that will never connect (its connection closed meanwhile). */
     private readonly abandoned: (socket: ChatSocket) => void = () => {},
+    /**
+     * Reads for the socket that need only its user's id (issue 16: the hidden DMs), run with
+     * the user lookup once the token proved live (Accounts.authenticate's `alongside`), so
+     * they cost no round trip of their own. Reads only: they also run for a handshake that is
+     * then refused (unknown user, no free slot), which must create nothing.
+     */
+    private readonly whileAuthenticating: (
+      socket: ChatSocket,
+      userId: string,
+    ) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   attach(io: ChatIoServer): void {
@@ -104,7 +114,9 @@ export class Admission {
 
   private async authenticate(socket: ChatSocket, address: string): Promise<void> {
     this.guard.checkAddress(address);
-    const identity = await this.accounts.authenticate(handshakeToken(socket));
+    const identity = await this.accounts.authenticate(handshakeToken(socket), (userId) =>
+      this.whileAuthenticating(socket, userId),
+    );
     if (!identity) {
       await this.guard.failed(address).catch(() => {});
       throw new AppError('unauthorized', 'unauthorized');

@@ -87,13 +87,11 @@ export class SocketService {
         onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       }),
       // The user's events are heard before the client hears `connect` (none missed after it).
-      async (socket) => {
-        await Promise.all([
-          this.readHiddenDms(socket),
-          this.interest.holdUser(socket.id, socket.data.user.id),
-        ]);
-      },
+      // Not started before the handshake is admitted: a refused one must subscribe to nothing.
+      (socket) => this.interest.holdUser(socket.id, socket.data.user.id),
       (socket) => this.interest.releaseUser(socket.id, socket.data.user.id),
+      // Issue 16: a read, so it goes with the user lookup rather than one round trip after it.
+      (socket, userId) => this.readHiddenDms(socket, userId),
     );
     this.typing = new TypingSignals(
       new TypingThrottle(Math.floor(config.typingTtlMs / 3)),
@@ -233,14 +231,13 @@ export class SocketService {
    * one read of the user's marks (an empty hash for most users). A failed read only costs
    * that announcement (the list shows the DM again by itself), never the connection.
    */
-  private async readHiddenDms(socket: ChatSocket): Promise<void> {
+  private async readHiddenDms(socket: ChatSocket, userId: string): Promise<void> {
     const { services, logger } = this.deps;
-    const { user } = socket.data;
     try {
-      const hidden = await services.hiddenDms.stillHidden(user.id);
+      const hidden = await services.hiddenDms.stillHidden(userId);
       if (hidden.length > 0) this.hiddenAtHandshake.set(socket, hidden);
     } catch (error) {
-      logger.warn({ err: error, userId: user.id }, 'could not read hidden DMs to watch');
+      logger.warn({ err: error, userId }, 'could not read hidden DMs to watch');
     }
   }
 }
