@@ -174,7 +174,8 @@ describe('a Redis Cluster under traffic across three instances', () => {
     const lost = acked.filter((message) => !storedIds.has(message.id));
     // Reported, not asserted: how many acked writes died with the master.
     console.info(
-      `cluster failover without REDIS_WAIT_REPLICAS: ${lost.length} of ${acked.length} acked messages lost`,
+      `cluster failover without REDIS_WAIT_REPLICAS: ${lost.length} of ${acked.length} acked messages lost; ` +
+        `handshakes refused and retried: ${clients.map((client) => client.refusedHandshakes.length).join(', ')}`,
     );
     for (const client of clients) {
       const ids = client.received.map((message) => message.id);

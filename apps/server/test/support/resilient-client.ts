@@ -24,6 +24,8 @@ export class ResilientClient {
   readonly acked: Message[] = [];
   /** Times the connection dropped, and sends that failed (error ack or timeout) before succeeding. */
   disconnects = 0;
+  /** Handshakes the server refused (connect_error messages), each retried but `unauthorized`. */
+  readonly refusedHandshakes: string[] = [];
   /** Why each disconnect happened (Socket.IO's reason), for failure messages. */
   readonly disconnectReasons: string[] = [];
   failedSends = 0;
@@ -35,6 +37,8 @@ export class ResilientClient {
   private heldBack: Message[] | undefined;
   /** The gap fill in progress, which a rejoin after another reconnect waits for. */
   private filling: Promise<void> | undefined;
+  /** Closed by the test: no handshake is retried any more. */
+  private closed = false;
 
   constructor(
     private readonly url: string,
@@ -58,6 +62,17 @@ export class ResilientClient {
     });
     this.socket.on('connect', () => {
       this.joined = this.join();
+    });
+    // Socket.IO does not retry a handshake the server refused (a connect_error from its
+    // middleware: `unavailable` while the backend is unreachable, as when the Redis master of
+    // the session's slot has just died). A good client retries it, as apps/web does; only
+    // `unauthorized` is final. Without this, one client stuck here stalls a test's traffic.
+    this.socket.on('connect_error', (error) => {
+      if (!this.socket.active) this.refusedHandshakes.push(error.message);
+      if (this.socket.active || this.closed || error.message === 'unauthorized') return;
+      setTimeout(() => {
+        if (!this.closed && !this.socket.connected) this.socket.connect();
+      }, 100).unref();
     });
   }
 
@@ -118,6 +133,7 @@ export class ResilientClient {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 
