@@ -29,6 +29,8 @@ export class ResilientClient {
   /** Why each disconnect happened (Socket.IO's reason), for failure messages. */
   readonly disconnectReasons: string[] = [];
   failedSends = 0;
+  /** Why the last failed send failed (an ack's error code or the thrown error's message). */
+  lastSendFailure = '';
   private readonly socket: ClientSocket;
   private readonly seen = new Set<string>();
   private joined: Promise<void> | undefined;
@@ -97,6 +99,7 @@ export class ResilientClient {
           this.acked.push(ack.message);
           return ack.message;
         }
+        this.lastSendFailure = ack.error.code;
         if (ack.error.code !== 'unavailable' && ack.error.code !== 'forbidden') {
           throw new Error(`send refused: ${ack.error.code}`);
         }
@@ -104,6 +107,7 @@ export class ResilientClient {
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('send refused')) throw error;
         this.failedSends += 1;
+        this.lastSendFailure = error instanceof Error ? error.message : String(error);
         // Timed out or disconnected: the next attempt reuses the clientId.
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -130,6 +134,16 @@ export class ResilientClient {
       };
       this.countWaiters.push({ count, resolve: done });
     });
+  }
+
+  /** The client's state in a line, for a test's failure message. */
+  describe(): string {
+    return (
+      `connected ${this.socket.connected}, acked ${this.acked.length}, received ${this.received.length}, ` +
+      `failed sends ${this.failedSends} (last: ${this.lastSendFailure || 'none'}), ` +
+      `refused handshakes [${this.refusedHandshakes.join(', ')}], ` +
+      `disconnects [${this.disconnectReasons.join(', ')}]`
+    );
   }
 
   close(): void {
