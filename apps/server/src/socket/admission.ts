@@ -1,5 +1,6 @@
-import { AppError, BackendUnavailableError } from '../chat/app-error';
+import { AppError, toErrorBody } from '../chat/app-error';
 import { sessionCookieToken } from '../chat/tokens';
+import type { Logger } from 'pino';
 import type { Accounts } from '../services/accounts';
 import type { ConnectionCaps } from './connection-caps';
 import { type HandshakeGuard, HandshakeRefused } from './handshake-guard';
@@ -24,6 +25,7 @@ export class Admission {
     private readonly accounts: Accounts,
     private readonly guard: HandshakeGuard,
     private readonly caps: ConnectionCaps,
+    private readonly logger: Logger,
     /**
      * Work an admitted socket needs done before its client hears `connect` (issue 14: reading
      * the user's hidden DMs to watch; issue 15: hearing the user's events). A rejection refuses
@@ -69,7 +71,9 @@ export class Admission {
         },
         (error: unknown) => {
           this.connecting.delete(socket.conn); // The client may try again on this connection.
-          next(new Error(handshakeErrorMessage(error)));
+          const message = handshakeErrorMessage(error);
+          if (message === 'internal') this.logger.error({ err: error }, 'handshake failed');
+          next(new Error(message));
         },
       );
     });
@@ -146,8 +150,10 @@ function handshakeToken(socket: ChatSocket): string | undefined {
 }
 
 /** The connect_error message a refused handshake gets (PROTOCOL.md: `unauthorized`, plus extensions). */
-function handshakeErrorMessage(error: unknown): string {
-  if (error instanceof BackendUnavailableError) return 'unavailable';
+export function handshakeErrorMessage(error: unknown): string {
   if (error instanceof HandshakeRefused) return error.message;
-  return 'unauthorized';
+  // `unauthorized` only for a token that is not live (thrown as such above): a client drops
+  // its token on it, so a backend error (`unavailable`, also as an AppError) or a bug
+  // (`internal`) must never read as one, or a Redis failover logs its users out.
+  return toErrorBody(error).code;
 }

@@ -86,6 +86,7 @@ export class SocketService {
         maxPerAddress: perClient(config.maxConnectionsPerAddress),
         onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       }),
+      logger,
       // The user's events are heard before the client hears `connect` (none missed after it).
       // Not started before the handshake is admitted: a refused one must subscribe to nothing.
       (socket) => this.interest.holdUser(socket.id, socket.data.user.id),

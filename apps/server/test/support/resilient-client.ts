@@ -19,6 +19,13 @@ import type { ClientSocket } from './clients';
  * clientId until it is acked. It records what it received, so a test can
  * check exactly-once, in-order delivery across restarts.
  */
+/** What `ready` and `send` throw once the client was closed: the test is over. */
+export class ClientClosed extends Error {
+  constructor() {
+    super('the client was closed');
+  }
+}
+
 export class ResilientClient {
   readonly received: Message[] = [];
   readonly acked: Message[] = [];
@@ -80,8 +87,11 @@ export class ResilientClient {
 
   /** Resolves once connected and joined (again). */
   async ready(): Promise<void> {
-    while (!this.socket.connected || !this.joined)
+    while (!this.socket.connected || !this.joined) {
+      // Closed by the test (its end, or a failure): nothing will connect it again.
+      if (this.closed) throw new ClientClosed();
       await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await this.joined;
   }
 
@@ -105,6 +115,7 @@ export class ResilientClient {
         }
         this.failedSends += 1;
       } catch (error) {
+        if (error instanceof ClientClosed) throw error;
         if (error instanceof Error && error.message.startsWith('send refused')) throw error;
         this.failedSends += 1;
         this.lastSendFailure = error instanceof Error ? error.message : String(error);
@@ -194,6 +205,7 @@ export class ResilientClient {
     const gap: Message[] = [];
     let end = before;
     for (let attempt = 0; attempt < 200;) {
+      if (this.closed) return;
       const query = `after=${after}&before=${end}&limit=${LIMITS.historyMax}`;
       const response = await fetch(`${this.url}/api/rooms/${this.roomId}/messages?${query}`, {
         headers: { authorization: `Bearer ${this.token}` },

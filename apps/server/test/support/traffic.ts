@@ -1,6 +1,6 @@
 import { compareMessageIds, type Message } from '@chat/shared';
 import { createRoom, registerUser } from './clients';
-import { ResilientClient } from './resilient-client';
+import { ClientClosed, ResilientClient } from './resilient-client';
 import { addressesOnDistinctInstances, agentFrom, instanceBehind } from './source-address';
 
 /**
@@ -39,6 +39,8 @@ export class Traffic {
   private earlier: string[][] = [];
   /** How many acks each client had before the traffic started (those are in `earlier`). */
   private ackedBefore: number[] = [];
+  /** The first error a client's sending loop ended with (a send never acked, or refused). */
+  private failure: unknown;
 
   constructor(private readonly clients: ResilientClient[]) {}
 
@@ -47,8 +49,14 @@ export class Traffic {
     this.earlier = this.clients.map((client) => client.received.map((message) => message.id));
     this.ackedBefore = this.clients.map((client) => client.acked.length);
     this.loops = this.clients.map(async (client, c) => {
-      for (let i = 0; this.sending; i += 1)
-        await client.send(`client ${c} message ${i}`, `traffic-${c}-${i}`);
+      try {
+        for (let i = 0; this.sending; i += 1)
+          await client.send(`client ${c} message ${i}`, `traffic-${c}-${i}`);
+      } catch (error) {
+        // A test that failed closed its clients without stopping the traffic: the loop ends
+        // (nothing keeps sending, or keeps Jest from exiting). Any other failure is stop()'s.
+        if (!(error instanceof ClientClosed)) this.failure ??= error;
+      }
     });
   }
 
@@ -59,6 +67,7 @@ export class Traffic {
   async stop(): Promise<Message[]> {
     this.sending = false;
     await Promise.all(this.loops);
+    if (this.failure) throw this.failure;
     return this.clients
       .flatMap((client, c) => client.acked.slice(this.ackedBefore[c]))
       .sort((a, b) => compareMessageIds(a.id, b.id));
