@@ -76,6 +76,10 @@ export class RedisCluster implements Service {
               // A replica that lost its master takes over however long it was disconnected.
               '--cluster-replica-validity-factor',
               '0',
+              // A replica's first full sync starts at once, not after Redis 7's default 5 s
+              // wait for more replicas (waitHealthy waits for it).
+              '--repl-diskless-sync-delay',
+              '0',
               ...(options.args ?? []),
             ],
           }),
@@ -148,7 +152,8 @@ export class RedisCluster implements Service {
 
   /**
    * Resolves once every running node says `cluster_state:ok`, each slot has one master that
-   * is up, and the nodes agree (what a client then reads is the cluster's settled shape).
+   * is up, the nodes agree (what a client then reads is the cluster's settled shape), and every
+   * running replica has finished syncing from its master.
    */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
     await waitUntil(
@@ -163,7 +168,17 @@ export class RedisCluster implements Service {
             slotOwners(parseClusterNodes(await this.cli(node.port, 'CLUSTER', 'NODES'))),
           ),
         );
-        return views.every((view) => view === views[0] && view.split(',').length > 0);
+        if (!views.every((view) => view === views[0] && view.split(',').length > 0)) return false;
+        // Every replica holds its master's data: one still in its first sync (or cut off) would
+        // take over empty if its master died now, and a test that kills a master would measure
+        // that (sessions, rooms, messages all gone) instead of the failover it means to.
+        for (const node of running) {
+          const replication = await this.cli(node.port, 'INFO', 'replication').catch(() => '');
+          if (!replication.includes('role:slave')) continue;
+          if (!replication.includes('master_link_status:up')) return false;
+          if (!replication.includes('master_sync_in_progress:0')) return false;
+        }
+        return true;
       },
       { timeoutMs, intervalMs: 100, what: `${this.name} to be healthy` },
     );
