@@ -1,5 +1,16 @@
+import { Redis } from 'ioredis';
 import type { AuthResponse } from '@chat/shared';
-import { call, connect, http, registerUser, type ClientSocket } from '../support/clients';
+import { waitUntil } from '@chat/testkit';
+import { hashToken } from '../../src/chat/tokens';
+import { DEFAULT_KEY_PREFIX, redisKeys } from '../../src/redis/keys';
+import {
+  call,
+  connect,
+  createRoom,
+  http,
+  registerUser,
+  type ClientSocket,
+} from '../support/clients';
 import { useCluster, type ClusterOptions } from '../support/cluster';
 
 /*
@@ -93,4 +104,41 @@ describe('idle timeout', () => {
     expect(await closed(socket)).toBe('io server disconnect');
     expect((await http(cluster.url(0), 'GET', '/api/me', { token })).status).toBe(401);
   });
+});
+
+describe('idle timeout of a socket in use', () => {
+  // 6 s: a session is used at most every 1.5 s (SessionExpiry's useEveryMs, a quarter of it),
+  // and the margins below are seconds, not milliseconds, on a busy machine.
+  const cluster = useCluster({ config: { sessionIdleTtlSec: 6 } });
+
+  test('client events move the idle expiry on, as HTTP calls do: the session outlives its idle TTL while the socket is active', async () => {
+    const owner = await registerUser(cluster.url(0));
+    const roomId = await createRoom(cluster.url(0), owner.token);
+    const { token } = await registerUser(cluster.url(0));
+    // Not an HTTP call with this token after this: each would be a use of the session itself.
+    const socket = await connect(cluster.url(1), token);
+    cluster.sockets.push(socket);
+    const redis = new Redis(cluster.redis.url);
+    try {
+      const key = redisKeys(DEFAULT_KEY_PREFIX).session(hashToken(token));
+      const remaining = async () => Number(await redis.pttl(key));
+      for (let round = 0; round < 3; round += 1) {
+        // Left alone, the session runs down (more than useEveryMs since its last use)...
+        await waitUntil(async () => (await remaining()) < 4000, {
+          what: 'the session to run down',
+          intervalMs: 100,
+        });
+        // ...and one client event (a join) is a use: it is slid back towards the full 6 s.
+        expect(await call(socket, 'room:join', { roomId })).toMatchObject({ ok: true });
+        await waitUntil(async () => (await remaining()) > 4500, {
+          what: 'the event to slide the idle expiry',
+          intervalMs: 50,
+        });
+      }
+      // Three rounds of at least 2 s: the socket lived past its 6 s idle TTL, and is still on.
+      expect(socket.connected).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
 });
