@@ -262,10 +262,14 @@ async function main(): Promise<void> {
           if (dir) {
             const file = largestProfile(dir);
             if (file) {
-              // Only the measured steps (rooms, bigroom); the other scenarios' whole run.
+              // Only the measured steps (rooms, bigroom) or the storm itself; idle's whole run.
               const result = res[scenario];
               const windows =
-                result && 'steps' in result ? result.steps.map((step) => step.window) : undefined;
+                result && 'steps' in result
+                  ? result.steps.map((step) => step.window)
+                  : result && 'window' in result
+                    ? [result.window]
+                    : undefined;
               const summary = summarizeProfile(file, 30, windows);
               profiles[`${target}/${scenario}${profileTag}`] = summary;
               log(formatProfile(summary, 15));

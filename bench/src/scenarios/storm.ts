@@ -1,5 +1,6 @@
 import type { LatencySummary } from '../histogram';
 import { LoadPool } from '../loadgen/pool';
+import { nowMs } from '../proc';
 import type { ClientSpec } from '../loadgen/protocol';
 import { CpuMeter, waitQuiet, type CpuWindow, type ScenarioContext } from './common';
 
@@ -25,6 +26,8 @@ export interface StormResult {
   connectionsPerSec: number;
   connectTime: LatencySummary;
   cpu: CpuWindow;
+  /** The storm's window on the monotonic clock, as a rooms step's: `--profile` counts only it. */
+  window: { fromMs: number; toMs: number };
   /** Server + Redis CPU per connection, µs. */
   cpuUsPerConnection: number;
 }
@@ -71,7 +74,9 @@ export async function runStorm(ctx: ScenarioContext): Promise<StormResult> {
   try {
     const meter = new CpuMeter(cluster);
     meter.start();
+    const fromMs = nowMs();
     const connected = await pool.connect(concurrency, true);
+    const toMs = nowMs();
     const cpu = meter.stop();
     const seconds = connected.durationMs / 1000;
     const serverCpu = cpu.instancesSec.reduce((a, b) => a + b, 0) + cpu.redisSec;
@@ -89,6 +94,7 @@ export async function runStorm(ctx: ScenarioContext): Promise<StormResult> {
       connectionsPerSec: seconds > 0 ? connected.ok / seconds : 0,
       connectTime: connected.connectTime.summary(),
       cpu,
+      window: { fromMs, toMs },
       cpuUsPerConnection: connected.ok > 0 ? (serverCpu * 1e6) / connected.ok : 0,
     };
   } finally {

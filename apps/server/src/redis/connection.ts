@@ -3,6 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { Logger } from 'pino';
 import { redactRedisUrl, type Config } from '../config';
 import { SCRIPT_COMMANDS } from './scripts';
+import { batchWritesPerTick } from './tick-batched-writes';
 
 /** `blocking`: a connection of its own for blocking reads (the archiver's XREADGROUP BLOCK). */
 export type ConnectionRole = 'commands' | 'subscriber' | 'blocking';
@@ -36,6 +37,8 @@ export function createRedisConnection(
   const url = config.redisUrl;
   if (!url) throw new Error('createRedisConnection needs REDIS_URL');
   const redis = new Redis(url, connectionOptions(config, role, url));
+  // Issue 16: a turn's commands leave in one write (tick-batched-writes.ts).
+  if (role === 'commands') batchWritesPerTick(redis);
   reportErrors(redis, role, redactRedisUrl(url), logger);
   return redis;
 }
@@ -95,6 +98,9 @@ export function createRedisCluster(
     return { host: parsed.hostname, port: Number(parsed.port || 6379) };
   });
   const cluster = new Cluster(nodes, options);
+  // Each node's connection as in single mode: what auto-pipelining leaves out (the scripts, a
+  // pipeline's neighbours issued while it is in flight) still leaves one write per turn per node.
+  if (role === 'commands') cluster.on('+node', (node: Redis) => batchWritesPerTick(node));
   reportErrors(cluster, role, seeds.map(redactRedisUrl).join(','), logger);
   return cluster;
 }
