@@ -6,6 +6,7 @@ import { configWith } from '../src/config';
 import { createRedisCluster, createRedisConnection } from '../src/redis/connection';
 import { registerScripts } from '../src/redis/scripts';
 import { batchWritesPerTick } from '../src/redis/tick-batched-writes';
+import { countWriteCalls } from './support/write-calls';
 
 /*
  * Issue 16: the commands one turn of the event loop issues leave in one write
@@ -41,19 +42,6 @@ async function commandsConnection(): Promise<Redis> {
   return client;
 }
 
-/** Counts the write system calls made on `socket` from now on. */
-function countWrites(socket: Socket): { readonly calls: number } {
-  const counter = { calls: 0 };
-  for (const method of ['_write', '_writev'] as const) {
-    const original = (socket[method] as (...args: unknown[]) => void).bind(socket);
-    (socket as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      counter.calls += 1;
-      original(...args);
-    };
-  }
-  return counter;
-}
-
 function streamOf(client: Redis): Socket {
   return (client as unknown as { stream: Socket }).stream;
 }
@@ -63,7 +51,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImme
 
 test("one turn's commands (plain, scripts, a MULTI) leave in one write and are answered in order", async () => {
   const client = await commandsConnection();
-  const writes = countWrites(streamOf(client));
+  const writes = countWriteCalls(streamOf(client));
   const key = `turn:${Date.now()}`;
   const replies: Promise<unknown>[] = [];
   for (let i = 0; i < 100; i += 1) {
@@ -90,7 +78,7 @@ test("one turn's commands (plain, scripts, a MULTI) leave in one write and are a
 
 test('commands issued in separate turns are each written in their own turn', async () => {
   const client = await commandsConnection();
-  const writes = countWrites(streamOf(client));
+  const writes = countWriteCalls(streamOf(client));
   for (let i = 0; i < 5; i += 1) await client.ping();
   expect(writes.calls).toBe(5);
 });
@@ -102,7 +90,7 @@ test('a command is written while an earlier one still waits for its reply (no he
   clients.push(client, pusher);
   await client.connect();
   batchWritesPerTick(client);
-  const writes = countWrites(streamOf(client));
+  const writes = countWriteCalls(streamOf(client));
   const key = `blocked:${Date.now()}`;
 
   let blockedAnswered = false;
@@ -133,7 +121,7 @@ test('a command corked when the connection drops fails at once; after the reconn
   await expect(lost).rejects.toThrow();
 
   await new Promise<void>((resolve) => client.once('ready', () => resolve()));
-  const writes = countWrites(streamOf(client));
+  const writes = countWriteCalls(streamOf(client));
   const replies = await Promise.all(Array.from({ length: 20 }, () => client.incr(key)));
   expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   expect(writes.calls).toBe(1);
@@ -146,7 +134,7 @@ test('on a Redis Cluster, scripts of one turn leave in one write per node', asyn
   const tag = `{tick-${Date.now()}}`;
   const masters = cluster.nodes('master');
   await Promise.all(masters.map((node) => node.ping())); // every master's connection ready
-  const counters = masters.map((node) => countWrites(streamOf(node)));
+  const counters = masters.map((node) => countWriteCalls(streamOf(node)));
 
   // The project's scripts are left out of auto-pipelining (scripts.ts): without the batching
   // each would be a write of its own. One hash tag: one slot, one node. A bucket of 40 tokens

@@ -1,6 +1,7 @@
 import type { Socket as NetSocket } from 'node:net';
 import { connect, registerUser, type ClientSocket } from './support/clients';
 import { useCluster } from './support/cluster';
+import { countWriteCalls } from './support/write-calls';
 
 /*
  * A burst of frames to one websocket connection leaves in a handful of
@@ -22,14 +23,7 @@ test('a burst of 200 frames is written in a few system calls, complete and in or
   const [serverSocket] = [...server.io.of('/').sockets.values()];
   const tcp = (serverSocket!.conn.transport as unknown as { socket: { _socket: NetSocket } }).socket
     ._socket;
-  let writeCalls = 0;
-  for (const method of ['_write', '_writev'] as const) {
-    const original = tcp[method]!.bind(tcp) as (...args: unknown[]) => void;
-    (tcp as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      writeCalls += 1;
-      original(...args);
-    };
-  }
+  const writes = countWriteCalls(tcp);
 
   const burst = 200;
   const received: string[] = [];
@@ -48,5 +42,5 @@ test('a burst of 200 frames is written in a few system calls, complete and in or
 
   expect(received).toEqual(Array.from({ length: burst }, (_, i) => `${i}-0`));
   // The first frame goes at once; the rest wait for it and leave together.
-  expect(writeCalls).toBeLessThan(10);
+  expect(writes.calls).toBeLessThan(10);
 });
