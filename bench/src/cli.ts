@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster, REPO_ROOT, type TargetName } from './cluster';
-import { formatProfile, largestProfile, summarizeProfile, type ProfileSummary } from './profile';
+import {
+  formatProfile,
+  largestProfile,
+  summarizeProfile,
+  type ProfileSummary,
+  type ProfileWindow,
+} from './profile';
 import { ensureOpenFiles, installCleanup, killAllNow, nowMs } from './proc';
 import {
   fanoutSummary,
@@ -17,6 +23,7 @@ import {
   stepsTable,
   stormTable,
   type AllResults,
+  type TargetResults,
   type ScenarioName,
 } from './report';
 import type { ScenarioContext } from './scenarios/common';
@@ -75,6 +82,17 @@ function machine() {
     kernel: os.release(),
     loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
   };
+}
+
+/**
+ * What `--profile` counts of a scenario: its measured steps (rooms, bigroom) or the storm
+ * itself; undefined, the whole run, for idle (its measured window is most of its run).
+ */
+function measuredWindows(result: TargetResults[keyof TargetResults]): ProfileWindow[] | undefined {
+  if (result === undefined || typeof result !== 'object') return undefined;
+  if ('steps' in result) return result.steps.map((step) => step.window);
+  if ('window' in result) return [result.window];
+  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -262,15 +280,7 @@ async function main(): Promise<void> {
           if (dir) {
             const file = largestProfile(dir);
             if (file) {
-              // Only the measured steps (rooms, bigroom) or the storm itself; idle's whole run.
-              const result = res[scenario];
-              const windows =
-                result && 'steps' in result
-                  ? result.steps.map((step) => step.window)
-                  : result && 'window' in result
-                    ? [result.window]
-                    : undefined;
-              const summary = summarizeProfile(file, 30, windows);
+              const summary = summarizeProfile(file, 30, measuredWindows(res[scenario]));
               profiles[`${target}/${scenario}${profileTag}`] = summary;
               log(formatProfile(summary, 15));
             }

@@ -116,11 +116,13 @@ test('a command is written while an earlier one still waits for its reply (no he
 test('a command corked when the connection drops fails at once; after the reconnect, batching resumes', async () => {
   const client = await commandsConnection();
   const key = `drop:${Date.now()}`;
+  // Listening before the drop: the reconnect's `ready` cannot come before it is awaited.
+  const reconnected = new Promise<void>((resolve) => client.once('ready', () => resolve()));
   const lost = client.set(key, 'never written');
   streamOf(client).destroy();
   await expect(lost).rejects.toThrow();
 
-  await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  await reconnected;
   const writes = countWriteCalls(streamOf(client));
   const replies = await Promise.all(Array.from({ length: 20 }, () => client.incr(key)));
   expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -1,6 +1,7 @@
 import type { RedisCommandStat } from '../cluster';
 import { addCommandStats, topLevelUsec } from '../redis-time';
 import { nowMs, sleep } from '../proc';
+import type { ProfileWindow } from '../profile';
 import type { LatencySummary } from '../histogram';
 import { LoadPool } from '../loadgen/pool';
 import type { ClientSpec } from '../loadgen/protocol';
@@ -42,7 +43,7 @@ export interface StepResult {
    * The measured window, in milliseconds of the monotonic clock (process.hrtime), which is the
    * clock of V8's CPU profiles too: `--profile` summaries count only samples inside steps.
    */
-  window: { fromMs: number; toMs: number };
+  window: ProfileWindow;
   /** Server + Redis CPU per delivered message, µs. */
   cpuUsPerDelivery: number;
   /** Redis CPU per message sent (acked), µs. */

@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../histogram';
 import { LoadPool } from '../loadgen/pool';
 import { nowMs } from '../proc';
+import type { ProfileWindow } from '../profile';
 import type { ClientSpec } from '../loadgen/protocol';
 import { CpuMeter, waitQuiet, type CpuWindow, type ScenarioContext } from './common';
 
@@ -27,7 +28,7 @@ export interface StormResult {
   connectTime: LatencySummary;
   cpu: CpuWindow;
   /** The storm's window on the monotonic clock, as a rooms step's: `--profile` counts only it. */
-  window: { fromMs: number; toMs: number };
+  window: ProfileWindow;
   /** Server + Redis CPU per connection, µs. */
   cpuUsPerConnection: number;
 }

@@ -98,8 +98,8 @@ export function createRedisCluster(
     return { host: parsed.hostname, port: Number(parsed.port || 6379) };
   });
   const cluster = new Cluster(nodes, options);
-  // Each node's connection as in single mode: what auto-pipelining leaves out (the scripts, a
-  // pipeline's neighbours issued while it is in flight) still leaves one write per turn per node.
+  // Each node's connection as in single mode: what auto-pipelining leaves out (the scripts, the
+  // append among them) still leaves in one write per turn per node, not one per script.
   if (role === 'commands') cluster.on('+node', (node: Redis) => batchWritesPerTick(node));
   reportErrors(cluster, role, seeds.map(redactRedisUrl).join(','), logger);
   return cluster;

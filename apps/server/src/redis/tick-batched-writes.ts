@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
  * Why: a busy instance issues its Redis commands from many callbacks of one
  * turn (each websocket frame, each HTTP request is one), and ioredis writes
  * each command to the socket at once: one system call per command, the
- * largest share of the connect storm's CPU after the websocket writes. Here
+ * largest single cost in the connect storm's profile (docs/ARCHITECTURE.md). Here
  * the first command of a turn corks the connection's socket and a
  * `setImmediate` uncorks it once the turn's I/O callbacks have run, so they
  * all go out together; Redis reads them in one read as well.
